@@ -1,0 +1,1 @@
+"""Assistants, their API keys and their assignments to Notion connections."""

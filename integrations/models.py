@@ -1,0 +1,179 @@
+"""Notion connections, Phinite templates and the audit log."""
+
+from django.conf import settings
+from django.db import models
+
+from integrations.fields import SecretField
+from workspaces.models import Workspace
+
+
+class NotionConnection(models.Model):
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", "Unverified"
+        ACTIVE = "active", "Active"
+        INVALID = "invalid", "Invalid"
+        DISABLED = "disabled", "Disabled"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="connections")
+    name = models.CharField(max_length=100)
+    # The secret lives apart from every queryable column; only its last four characters are
+    # ever shown.
+    token = SecretField(max_length=500)
+    token_last4 = models.CharField(max_length=4)
+    notion_workspace_id = models.CharField(max_length=64, blank=True)
+    notion_workspace_name = models.CharField(max_length=200, blank=True)
+    bot_id = models.CharField(max_length=64, blank=True)
+    bot_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNVERIFIED)
+    status_detail = models.CharField(max_length=500, blank=True)
+    last_verified_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_connection_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<NotionConnection {self.pk} {self.name!r} token=…{self.token_last4}>"
+
+    @property
+    def masked_token(self) -> str:
+        return f"••••••••{self.token_last4}"
+
+
+class Template(models.Model):
+    """A Phinite template: Notion's API cannot create templates, so this is our own blueprint,
+    instantiated with notion_create_page_from_template."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="templates")
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    target_id = models.CharField(
+        max_length=64, blank=True, help_text="Parent page id, or database / data source id."
+    )
+    target_type = models.CharField(
+        max_length=16,
+        choices=[("page", "Page"), ("database", "Database"), ("data_source", "Data source")],
+        default="page",
+    )
+    title_pattern = models.CharField(max_length=300, default="{title}")
+    body = models.TextField(blank=True, help_text="Markdown with {variables}.")
+    default_properties = models.JSONField(default=dict, blank=True)
+    created_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_template_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActionLog(models.Model):
+    """One audited action: a tool call or a configuration change. Foreign keys are nullable and
+    mirrored by text snapshots so the row outlives what it points at."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        REJECTED = "rejected", "Rejected"
+
+    class ActorType(models.TextChoices):
+        ASSISTANT = "assistant", "Assistant"
+        USER = "user", "User"
+        SYSTEM = "system", "System"
+
+    FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.REJECTED)
+
+    workspace = models.ForeignKey(
+        Workspace, null=True, on_delete=models.SET_NULL, related_name="action_logs"
+    )
+    workspace_name = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    actor_type = models.CharField(max_length=10, choices=ActorType.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_assistant = models.ForeignKey(
+        "assistants.Assistant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_logs",
+    )
+    actor_name = models.CharField(max_length=200)
+
+    connection = models.ForeignKey(
+        NotionConnection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="action_logs",
+    )
+    connection_name = models.CharField(max_length=100, blank=True)
+
+    action = models.CharField(max_length=80)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    arguments = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    error_code = models.CharField(max_length=60, blank=True)
+    error_message = models.TextField(blank=True)
+    error_hint = models.TextField(blank=True)
+    notion_request_ids = models.JSONField(default=list, blank=True)
+    notion_object_ids = models.JSONField(default=list, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    arguments_digest = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    progress = models.CharField(max_length=200, blank=True)
+    # Marker for non-idempotent writes: set just before a write is sent, so a retry after an
+    # unknown outcome knows to look for what may have landed.
+    write_marker = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at", "-id"], name="log_ws_recent"),
+            models.Index(fields=["connection", "-created_at", "-id"], name="log_conn_recent"),
+            models.Index(fields=["actor_assistant", "-created_at", "-id"], name="log_asst_recent"),
+            models.Index(fields=["action", "-created_at", "-id"], name="log_action_recent"),
+            models.Index(fields=["status", "-created_at", "-id"], name="log_status_recent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor_assistant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="unique_assistant_idempotency_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_name} ({self.status})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+    @property
+    def tool_name(self) -> str:
+        return self.action.removeprefix("tool.") if self.action.startswith("tool.") else ""

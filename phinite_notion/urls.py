@@ -1,0 +1,12 @@
+"""Root URL configuration."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="integrations:index", permanent=False)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("integrations/", include("integrations.urls")),
+]

@@ -1,0 +1,1 @@
+"""Phinite workspaces: the tenants that own assistants, connections, templates and audit rows."""
