@@ -1,0 +1,6 @@
+"""Shared fixtures. Fixture modules live in tests/fixtures/ and are registered here."""
+
+pytest_plugins = [
+    "tests.fixtures.services",
+    "tests.fixtures.sandbox",
+]
