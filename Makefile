@@ -3,7 +3,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PY := $(UV) run --frozen
 PORT ?= 8000
 
-.PHONY: run test test-all worker beat lint fmt demo bench sandbox uv sync env
+.PHONY: run test test-slow test-all worker beat lint fmt demo bench sandbox uv sync env
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -21,6 +21,9 @@ run: env
 
 test: env
 	$(PY) pytest -m "not slow"
+
+test-slow: env
+	$(PY) pytest -m slow
 
 test-all: env
 	$(PY) pytest
