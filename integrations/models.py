@@ -149,6 +149,15 @@ class ActionLog(models.Model):
     # Marker for non-idempotent writes: set just before a write is sent, so a retry after an
     # unknown outcome knows to look for what may have landed.
     write_marker = models.CharField(max_length=64, blank=True)
+    # Execution bookkeeping: when the next attempt may run (rate limit, backoff), and until when
+    # the current attempt holds the call (so a redelivered task never runs it twice at once).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    rate_limited_count = models.PositiveSmallIntegerField(default=0)
+    # The call's full arguments, kept only until it ends (the audit copy above is redacted and
+    # capped), and the tool's full output returned to the assistant (bounded by its budget).
+    pending_arguments = models.JSONField(null=True, blank=True, editable=False)
+    output = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -158,6 +167,11 @@ class ActionLog(models.Model):
             models.Index(fields=["actor_assistant", "-created_at", "-id"], name="log_asst_recent"),
             models.Index(fields=["action", "-created_at", "-id"], name="log_action_recent"),
             models.Index(fields=["status", "-created_at", "-id"], name="log_status_recent"),
+            models.Index(
+                fields=["status", "created_at"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="log_unfinished",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

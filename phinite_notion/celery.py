@@ -40,6 +40,10 @@ def _configure(app: Celery) -> None:
                 "task": "integrations.tool_call_sweep",
                 "schedule": 60.0,
             },
+            "prune-action-logs": {
+                "task": "integrations.prune_action_logs",
+                "schedule": 24 * 3600.0,
+            },
         },
     )
 

@@ -1,0 +1,1 @@
+"""The assistants' HTTP API (JSON, bearer keys)."""

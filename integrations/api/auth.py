@@ -1,0 +1,71 @@
+"""Bearer-key authentication for assistants, with throttling of failed attempts per address."""
+
+import functools
+
+from django.core.cache import cache
+
+from assistants.selectors import assistant_authenticate
+from integrations.api.errors import error_response
+
+FAILURES_ALLOWED = 20
+FAILURE_WINDOW_SECONDS = 60
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _failure_key(address: str) -> str:
+    return f"api:auth-failures:{address}"
+
+
+def _failures(address: str) -> int:
+    return cache.get(_failure_key(address), 0)
+
+
+def _record_failure(address: str) -> None:
+    key = _failure_key(address)
+    if not cache.add(key, 1, FAILURE_WINDOW_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+
+
+def assistant_required(view):
+    """Resolves `Authorization: Bearer <key>` to request.assistant or answers 401 (429 once an
+    address has failed too often)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        address = client_address(request)
+        if _failures(address) >= FAILURES_ALLOWED:
+            return error_response(
+                429,
+                "too_many_failed_logins",
+                "Too many failed authentication attempts from this address; wait a minute.",
+                headers={"Retry-After": str(FAILURE_WINDOW_SECONDS)},
+            )
+        header = request.headers.get("Authorization", "")
+        scheme, _, key = header.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            _record_failure(address)
+            return error_response(
+                401,
+                "unauthorized",
+                "Send your assistant key as `Authorization: Bearer <key>`.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        assistant = assistant_authenticate(key=key.strip())
+        if assistant is None:
+            _record_failure(address)
+            return error_response(
+                401,
+                "unauthorized",
+                "This key is not valid, or its assistant was deactivated.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        request.assistant = assistant
+        return view(request, *args, **kwargs)
+
+    return wrapper

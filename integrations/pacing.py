@@ -1,0 +1,69 @@
+"""A Notion client that asks the shared per-connection rate limiter before every request."""
+
+import time
+
+from integrations.notion import errors as notion_errors
+from integrations.notion.client import NotionClient
+from integrations.notion.ratelimit import RateLimiter
+
+WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE", "PUT"})
+# A wait up to this long is slept in place; a longer one before anything was written hands the
+# call back to the queue (countdown) so the worker is free for other connections.
+INLINE_WAIT_SECONDS = 0.5
+# Once a write was sent the call must finish in this attempt, so it may wait longer in place.
+MAX_INLINE_WAIT_AFTER_WRITE = 65.0
+
+
+class RateLimitWait(Exception):
+    """The connection must wait before its next request; nothing was written yet."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"rate limited: retry in {seconds:.2f}s")
+        self.seconds = seconds
+
+
+def connection_limiter_key(connection_id: int) -> str:
+    return f"connection:{connection_id}"
+
+
+class PacedNotionClient(NotionClient):
+    """Every request first takes a slot from the limiter shared by all workers; a 429 or 529
+    pauses the connection for everyone for Retry-After."""
+
+    def __init__(self, token: str, *, limiter: RateLimiter, limiter_key: str, **kwargs):
+        super().__init__(token, **kwargs)
+        self._limiter = limiter
+        self._limiter_key = limiter_key
+        self.wrote = False
+        self.requests_sent = 0
+
+    def _take_slot(self) -> None:
+        while True:
+            wait = self._limiter.acquire(self._limiter_key)
+            if wait <= 0:
+                return
+            if wait > INLINE_WAIT_SECONDS and not self.wrote:
+                raise RateLimitWait(wait)
+            if wait > MAX_INLINE_WAIT_AFTER_WRITE:
+                raise RateLimitWait(wait)
+            time.sleep(min(wait, MAX_INLINE_WAIT_AFTER_WRITE))
+
+    def request(self, method: str, path: str, **kwargs):
+        method = method.upper()
+        for _ in range(5):
+            self._take_slot()
+            self.requests_sent += 1
+            try:
+                response = super().request(method, path, **kwargs)
+            except notion_errors.RateLimitError as exc:
+                # Notion refused it, so nothing was applied: pause everyone, then either hand
+                # the call back to the queue or (mid-write) wait here and resend.
+                pause = exc.retry_after if exc.retry_after is not None else 1.0
+                self._limiter.pause(self._limiter_key, pause)
+                if not self.wrote:
+                    raise RateLimitWait(pause) from None
+                continue
+            if method in WRITE_METHODS:
+                self.wrote = True
+            return response
+        raise RateLimitWait(1.0)
