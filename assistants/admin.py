@@ -1,4 +1,4 @@
-"""Admin for assistants (key shown once) and their assignments; every write goes through services."""
+"""Admin for assistants (key shown once) and their assignments; writes go through services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,7 +8,7 @@ from assistants import services
 from assistants.models import Assignment, Assistant
 from integrations.audit import Actor
 from integrations.models import NotionConnection
-from workspaces.admin_scoping import WorkspaceScopedAdmin, _workspace_ids
+from workspaces.admin_scoping import ServiceBackedAdmin, _workspace_ids
 
 
 def _show_key_once(request, assistant, key):
@@ -41,7 +41,7 @@ class AssistantForm(forms.ModelForm):
 
 
 @admin.register(Assistant)
-class AssistantAdmin(WorkspaceScopedAdmin):
+class AssistantAdmin(ServiceBackedAdmin):
     form = AssistantForm
     list_display = ["name", "workspace", "key_prefix", "is_active", "created_at"]
     list_filter = ["is_active"]
@@ -55,11 +55,6 @@ class AssistantAdmin(WorkspaceScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
-
-    def save_form(self, request, form, change):
-        if change:
-            return Assistant.objects.get(pk=form.instance.pk)
-        return form.instance
 
     def save_model(self, request, obj, form, change):
         actor = Actor.for_user(request.user)
@@ -86,14 +81,12 @@ class AssistantAdmin(WorkspaceScopedAdmin):
     def delete_model(self, request, obj):
         services.assistant_delete(assistant=obj, actor=Actor.for_user(request.user))
 
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
     @admin.action(description="Rotate API key (shows the new key once)")
     def rotate_keys(self, request, queryset):
         for assistant in queryset:
-            key = services.assistant_rotate_key(assistant=assistant, actor=Actor.for_user(request.user))
+            key = services.assistant_rotate_key(
+                assistant=assistant, actor=Actor.for_user(request.user)
+            )
             _show_key_once(request, assistant, key)
 
     @admin.action(description="Deactivate (the API refuses its key)")
@@ -116,12 +109,14 @@ class AssignmentForm(forms.ModelForm):
         cleaned = super().clean()
         assistant, connection = cleaned.get("assistant"), cleaned.get("connection")
         if assistant and connection and assistant.workspace_id != connection.workspace_id:
-            raise ValidationError("The assistant and the connection belong to different workspaces.")
+            raise ValidationError(
+                "The assistant and the connection belong to different workspaces."
+            )
         return cleaned
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(WorkspaceScopedAdmin):
+class AssignmentAdmin(ServiceBackedAdmin):
     form = AssignmentForm
     workspace_path = "connection__workspace"
     list_display = ["assistant", "connection", "access", "created_at"]
@@ -136,9 +131,6 @@ class AssignmentAdmin(WorkspaceScopedAdmin):
                 kwargs["queryset"] = NotionConnection.objects.filter(workspace_id__in=ids)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_form(self, request, form, change):
-        return form.instance
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         saved = services.assignment_set(
@@ -151,7 +143,3 @@ class AssignmentAdmin(WorkspaceScopedAdmin):
 
     def delete_model(self, request, obj):
         services.assignment_delete(assignment=obj, actor=Actor.for_user(request.user))
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)

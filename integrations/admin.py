@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from integrations import services
 from integrations.audit import Actor
 from integrations.models import ActionLog, NotionConnection, Template
-from workspaces.admin_scoping import WorkspaceScopedAdmin
+from workspaces.admin_scoping import ServiceBackedAdmin, WorkspaceScopedAdmin
 
 
 class ConnectionAdminForm(forms.ModelForm):
@@ -58,7 +58,7 @@ class ConnectionAdminForm(forms.ModelForm):
 
 
 @admin.register(NotionConnection)
-class NotionConnectionAdmin(WorkspaceScopedAdmin):
+class NotionConnectionAdmin(ServiceBackedAdmin):
     form = ConnectionAdminForm
     list_display = ["name", "workspace", "status", "notion_workspace_name", "masked_token"]
     list_filter = ["status"]
@@ -106,19 +106,8 @@ class NotionConnectionAdmin(WorkspaceScopedAdmin):
         if token:
             services.connection_rotate_token(connection=obj, token=token, actor=actor)
 
-    def save_form(self, request, form, change):
-        # Never let ModelForm.save() write the instance: services do.
-        if change:
-            obj = NotionConnection.objects.get(pk=form.instance.pk)
-            return obj
-        return form.instance
-
     def delete_model(self, request, obj):
         services.connection_delete(connection=obj, actor=Actor.for_user(request.user))
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
     @admin.action(description="Disable selected connections")
     def disable_connections(self, request, queryset):
@@ -138,7 +127,7 @@ class NotionConnectionAdmin(WorkspaceScopedAdmin):
 
 
 @admin.register(Template)
-class TemplateAdmin(WorkspaceScopedAdmin):
+class TemplateAdmin(ServiceBackedAdmin):
     list_display = ["name", "workspace", "target_type", "target_id", "updated_at"]
     search_fields = ["name", "description"]
     fields = [
@@ -163,17 +152,8 @@ class TemplateAdmin(WorkspaceScopedAdmin):
             )
             obj.pk = created.pk
 
-    def save_form(self, request, form, change):
-        if change:
-            return Template.objects.get(pk=form.instance.pk)
-        return form.instance
-
     def delete_model(self, request, obj):
         services.template_delete(template=obj, actor=Actor.for_user(request.user))
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
 
 
 @admin.register(ActionLog)

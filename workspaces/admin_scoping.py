@@ -63,5 +63,25 @@ class WorkspaceScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Workspace and not request.user.is_superuser:
-            kwargs["queryset"] = Workspace.objects.filter(pk__in=_workspace_ids(request, admin_only=True))
+            kwargs["queryset"] = Workspace.objects.filter(
+                pk__in=_workspace_ids(request, admin_only=True)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ServiceBackedAdmin(WorkspaceScopedAdmin):
+    """The model form only validates; saving is the service's job (called in save_model), so
+    the admin writes nothing of its own and every change is audited like the web form."""
+
+    def save_form(self, request, form, change):
+        if change:
+            return type(form.instance).objects.get(pk=form.instance.pk)
+        return form.instance
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

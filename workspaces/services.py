@@ -11,9 +11,7 @@ from workspaces.models import Membership, Workspace
 
 
 @transaction.atomic
-def workspace_create(
-    *, name: str, actor: Actor, slug: str | None = None, admin=None
-) -> Workspace:
+def workspace_create(*, name: str, actor: Actor, slug: str | None = None, admin=None) -> Workspace:
     name = clean_name(name, max_length=120)
     slug = slugify(slug or name)[:60]
     if not slug:

@@ -88,7 +88,7 @@ def openapi_spec(request=None) -> dict:
             "version": "1.0.0",
             "description": "Assistants call predefined Notion tools on the connections an admin "
             "assigned to them. Authenticate with `Authorization: Bearer <assistant key>`. "
-            "Every error is `{\"error\": {\"code\", \"message\", \"details\"?}}`.",
+            'Every error is `{"error": {"code", "message", "details"?}}`.',
         },
         "servers": [{"url": server.rstrip("/")}],
         "security": [{"assistantKey": []}],

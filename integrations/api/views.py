@@ -74,7 +74,9 @@ def _parse_call(request) -> tuple[dict | None, JsonResponse | None]:
     problems = []
     if not isinstance(body.get("tool"), str) or not body["tool"]:
         problems.append({"field": "tool", "message": "required: the tool's name"})
-    if not isinstance(body.get("connection"), str | int) or isinstance(body.get("connection"), bool):
+    if not isinstance(body.get("connection"), str | int) or isinstance(
+        body.get("connection"), bool
+    ):
         problems.append({"field": "connection", "message": "required: a connection id or name"})
     if "arguments" in body and not isinstance(body["arguments"], dict | str):
         problems.append({"field": "arguments", "message": "must be an object"})
@@ -90,7 +92,10 @@ def _parse_call(request) -> tuple[dict | None, JsonResponse | None]:
         problems.append({"field": "wait", "message": f"seconds, from 0 to {MAX_WAIT_SECONDS}"})
     if problems:
         return None, error_response(
-            400, "invalid_request", "The request is missing or has invalid fields.", details=problems
+            400,
+            "invalid_request",
+            "The request is missing or has invalid fields.",
+            details=problems,
         )
     return body, None
 
@@ -103,7 +108,7 @@ def tool_calls(request):
     if problem is not None:
         return problem
     try:
-        row, created = tool_call_request(
+        row, _created = tool_call_request(
             assistant=request.assistant,
             connection_ref=body["connection"],
             tool_name=body["tool"],

@@ -1,5 +1,6 @@
 """Writes on the Notion side; each writes its own audit row in the same transaction."""
 
+from integrations.services import validation
 from integrations.services.connections import (
     ConnectionCheckFailed,
     TokenIdentity,
@@ -13,7 +14,6 @@ from integrations.services.connections import (
     connection_test,
     connection_update,
 )
-from integrations.services import validation
 from integrations.services.templates import template_create, template_delete, template_update
 
 __all__ = [

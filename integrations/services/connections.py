@@ -162,7 +162,9 @@ def connection_create(
             )
     except IntegrityError:
         # Two saves raced past the name check: report it as the field error it is.
-        raise ValidationError({"name": f"A connection named “{name}” already exists here."}) from None
+        raise ValidationError(
+            {"name": f"A connection named “{name}” already exists here."}
+        ) from None
     return connection
 
 
@@ -290,9 +292,11 @@ def connection_set_enabled(
 def connection_mark_invalid(*, connection: NotionConnection, detail: str) -> None:
     """Notion answered 401 for this token: later calls fail fast until an admin fixes it."""
     with transaction.atomic():
-        updated = NotionConnection.objects.filter(pk=connection.pk).exclude(
-            status=NotionConnection.Status.INVALID
-        ).update(status=NotionConnection.Status.INVALID, status_detail=detail)
+        updated = (
+            NotionConnection.objects.filter(pk=connection.pk)
+            .exclude(status=NotionConnection.Status.INVALID)
+            .update(status=NotionConnection.Status.INVALID, status_detail=detail)
+        )
         if updated:
             action_log_record(
                 workspace=connection.workspace,

@@ -15,8 +15,9 @@ def action_log_prune(*, days: int) -> int:
     total = 0
     while True:
         ids = list(
-            ActionLog.objects.filter(created_at__lt=cutoff, status__in=ActionLog.FINAL_STATUSES)
-            .values_list("pk", flat=True)[:BATCH]
+            ActionLog.objects.filter(
+                created_at__lt=cutoff, status__in=ActionLog.FINAL_STATUSES
+            ).values_list("pk", flat=True)[:BATCH]
         )
         if not ids:
             return total

@@ -93,7 +93,9 @@ def _reject(
     if connection is None and connection_ref is not None:
         log.connection_name = str(connection_ref)[:100]
         log.save(update_fields=["connection_name"])
-    return ToolCallRejected(status=status, code=code, message=message, details=details or [], log=log)
+    return ToolCallRejected(
+        status=status, code=code, message=message, details=details or [], log=log
+    )
 
 
 def tool_call_request(
@@ -167,7 +169,9 @@ def tool_call_request(
         ) from None
     clean_arguments = parsed.model_dump(mode="json", exclude_unset=True)
     key = (idempotency_key or "").strip()[:MAX_IDEMPOTENCY_KEY]
-    digest = arguments_digest(tool=tool.name, connection_id=connection.pk, arguments=clean_arguments)
+    digest = arguments_digest(
+        tool=tool.name, connection_id=connection.pk, arguments=clean_arguments
+    )
     if key:
         existing = _idempotent_replay(assistant, key, digest)
         if existing is not None:

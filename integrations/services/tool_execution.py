@@ -48,7 +48,7 @@ class Outcome:
 
 def _backoff(attempt: int) -> float:
     # 1, 2, 4, 8 … seconds with jitter, capped: transient failures get room to clear.
-    return min(60.0, 2 ** max(0, attempt - 1)) * (0.75 + random.random() / 2)  # noqa: S311
+    return min(60.0, 2 ** max(0, attempt - 1)) * (0.75 + random.random() / 2)
 
 
 def _claim(log_id: int) -> tuple[ActionLog | None, Outcome | None]:
@@ -98,8 +98,15 @@ def _claim(log_id: int) -> tuple[ActionLog | None, Outcome | None]:
     return row, None
 
 
-def _finish(row: ActionLog, *, status: str, output=None, error: ToolError | None = None,
-            request_ids=(), extra_result=None) -> None:
+def _finish(
+    row: ActionLog,
+    *,
+    status: str,
+    output=None,
+    error: ToolError | None = None,
+    request_ids=(),
+    extra_result=None,
+) -> None:
     now = timezone.now()
     row.status = status
     row.finished_at = now
@@ -124,7 +131,9 @@ def _finish(row: ActionLog, *, status: str, output=None, error: ToolError | None
     transaction.on_commit(lambda: notify_done(row.pk))
 
 
-def _requeue(row: ActionLog, seconds: float, *, progress: str, request_ids=(), **counters) -> Outcome:
+def _requeue(
+    row: ActionLog, seconds: float, *, progress: str, request_ids=(), **counters
+) -> Outcome:
     row.status = ActionLog.Status.QUEUED
     row.lease_until = None
     row.next_attempt_at = timezone.now() + timedelta(seconds=seconds)
@@ -160,11 +169,15 @@ def tool_call_execute(*, log_id: int) -> Outcome:
     try:
         arguments = tool.validate(row.pending_arguments or {})
     except PydanticValidationError as exc:
-        _finish(row, status=ActionLog.Status.FAILED, error=ToolError(
-            "The stored arguments no longer validate: "
-            + "; ".join(f"{d['field']}: {d['message']}" for d in pydantic_errors(exc)),
-            code="invalid_arguments",
-        ))
+        _finish(
+            row,
+            status=ActionLog.Status.FAILED,
+            error=ToolError(
+                "The stored arguments no longer validate: "
+                + "; ".join(f"{d['field']}: {d['message']}" for d in pydantic_errors(exc)),
+                code="invalid_arguments",
+            ),
+        )
         return Outcome.finished()
     limiter = get_limiter()
     client = PacedNotionClient(
@@ -211,11 +224,16 @@ def tool_call_execute(*, log_id: int) -> Outcome:
         return _after_notion_error(row, tool, connection, client, exc, max_attempts)
     except Exception:
         logger.exception("tool call %s (%s) failed unexpectedly", row.pk, row.action)
-        _finish(row, status=ActionLog.Status.FAILED, request_ids=client.request_ids, error=ToolError(
-            "The call failed because of an error in Phinite; it has been logged.",
-            code="internal_error",
-            hint="Try again; if it keeps failing, tell a Phinite admin.",
-        ))
+        _finish(
+            row,
+            status=ActionLog.Status.FAILED,
+            request_ids=client.request_ids,
+            error=ToolError(
+                "The call failed because of an error in Phinite; it has been logged.",
+                code="internal_error",
+                hint="Try again; if it keeps failing, tell a Phinite admin.",
+            ),
+        )
         return Outcome.finished()
     _finish(row, status=ActionLog.Status.SUCCEEDED, output=output, request_ids=client.request_ids)
     return Outcome.finished()
@@ -250,7 +268,9 @@ def _after_notion_error(row, tool, connection, client, exc, max_attempts) -> Out
             connection=connection,
             detail="Notion rejected the token (401 unauthorized): update it with Rotate token.",
         )
-        _finish(row, status=ActionLog.Status.FAILED, error=explained, request_ids=client.request_ids)
+        _finish(
+            row, status=ActionLog.Status.FAILED, error=explained, request_ids=client.request_ids
+        )
         return Outcome.finished()
     transient = exc.retryable or (not tool.idempotent and exc.outcome_unknown)
     if transient and row.attempts < max_attempts:
@@ -283,12 +303,16 @@ def tool_call_sweep(*, now: datetime | None = None) -> dict:
             if row.is_final:
                 continue
             if row.attempts >= settings.TOOL_CALL_MAX_ATTEMPTS:
-                _finish(row, status=ActionLog.Status.FAILED, error=ToolError(
-                    f"The call was abandoned after {row.attempts} attempts (a worker stopped "
-                    "while running it).",
-                    code="worker_lost",
-                    hint="Check whether the change was made in Notion before trying again.",
-                ))
+                _finish(
+                    row,
+                    status=ActionLog.Status.FAILED,
+                    error=ToolError(
+                        f"The call was abandoned after {row.attempts} attempts (a worker stopped "
+                        "while running it).",
+                        code="worker_lost",
+                        hint="Check whether the change was made in Notion before trying again.",
+                    ),
+                )
                 failed += 1
                 continue
             row.status = ActionLog.Status.QUEUED

@@ -1,5 +1,6 @@
 """Input building blocks: tolerant ids (dashed, undashed, Notion URLs) and JSON-string arguments."""
 
+import contextlib
 import json
 import re
 from typing import Annotated, Any
@@ -7,9 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 _HEX32 = re.compile(r"([0-9a-fA-F]{32})")
-_UUID = re.compile(
-    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
-)
+_UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})")
 
 
 def normalize_notion_id(value: Any) -> str:
@@ -62,10 +61,8 @@ class ToolInput(BaseModel):
         for name, field in cls.model_fields.items():
             value = parsed.get(name, parsed.get(field.alias or name))
             if isinstance(value, str) and value[:1] in "[{" and _expects_container(field):
-                try:
+                with contextlib.suppress(ValueError):
                     parsed[name] = json.loads(value)
-                except ValueError:
-                    pass
         return parsed
 
 
@@ -74,8 +71,6 @@ def _expects_container(field) -> bool:
     return any(t in text for t in ("dict", "list", "Dict", "List", "BaseModel")) or (
         isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
     )
-
-
 
 
 BUDGET_DEFAULT = 20_000

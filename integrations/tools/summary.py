@@ -40,7 +40,9 @@ def summarize_result(output: Any) -> dict:
     ids: list[str] = []
     urls: list[str] = []
     _walk(output, ids, urls)
-    summary = {k: output[k] for k in SCALAR_KEYS if k in output and not isinstance(output[k], dict | list)}
+    summary = {
+        k: output[k] for k in SCALAR_KEYS if k in output and not isinstance(output[k], dict | list)
+    }
     if isinstance(summary.get("title"), str):
         summary["title"] = summary["title"][:200]
     summary["ids"] = ids[:MAX_IDS]

@@ -1,4 +1,4 @@
-"""`make demo`: the Notion sandbox and the app, offline, with a demo admin, assistant and connection."""
+"""`make demo`: the Notion sandbox and the app, offline, with demo admin, assistant, connection."""
 
 import json
 import os
@@ -136,8 +136,8 @@ class Command(BaseCommand):
         )
         read_line = (
             f"curl -s -X POST {base}/api/v1/tool-calls {auth} -d "
-            f"\"{{\\\"connection\\\": \\\"{CONNECTION_NAME}\\\", \\\"tool\\\": \\\"notion_get_page\\\", "
-            f"\\\"arguments\\\": {{\\\"page_id\\\": \\\"$PAGE\\\"}}, \\\"wait\\\": 10}}\""
+            f'"{{\\"connection\\": \\"{CONNECTION_NAME}\\", \\"tool\\": \\"notion_get_page\\", '
+            f'\\"arguments\\": {{\\"page_id\\": \\"$PAGE\\"}}, \\"wait\\": 10}}"'
         )
         self.stdout.write(
             "\n"
@@ -147,7 +147,7 @@ class Command(BaseCommand):
             f"  Assistant key (new on every start): {key}\n\n"
             "  Create a page through the API:\n"
             f"    PAGE=$({create_line} | python3 -c 'import json,sys; print(json.load(sys.stdin)"
-            "[\"result\"][\"id\"])'); echo $PAGE\n\n"
+            '["result"]["id"])\'); echo $PAGE\n\n'
             "  Read it back:\n"
             f"    {read_line}\n\n"
             f"  Then open {base}/integrations/logs/ to see both calls in the action log.\n"
