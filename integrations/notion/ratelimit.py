@@ -1,4 +1,4 @@
-"""Per-connection rate limiter shared by every worker process: GCRA in Redis, or in-process without Redis."""
+"""Per-connection rate limiter shared by all worker processes: GCRA in Redis, or in-process."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ __all__ = [
     "get_limiter",
     "wait_and_acquire",
 ]
+
 
 class RateLimiter(abc.ABC):
     """Paces requests per key and holds shared pauses.
