@@ -144,6 +144,9 @@ NOTION_RATE_LIMIT_BURST = env.int("NOTION_RATE_LIMIT_BURST", default=10)
 REDIS_URL = env("REDIS_URL", default="")
 TOOL_CALL_MAX_ATTEMPTS = env.int("TOOL_CALL_MAX_ATTEMPTS", default=6)
 TOOL_CALL_STUCK_AFTER_SECONDS = env.int("TOOL_CALL_STUCK_AFTER_SECONDS", default=600)
+# How long one attempt holds a call; above the task's hard time limit (150 s) so a live attempt is
+# never run twice, while a call whose worker died is taken over once it runs out.
+TOOL_CALL_LEASE_SECONDS = env.int("TOOL_CALL_LEASE_SECONDS", default=180)
 ACTION_LOG_RETENTION_DAYS = env.int("ACTION_LOG_RETENTION_DAYS", default=90)
 
 CACHES = {

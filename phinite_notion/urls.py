@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("integrations/", include("integrations.urls")),
     path("workspaces/", include(workspace_patterns)),
+    path("api/v1/", include("integrations.api.urls")),
 ]

@@ -26,7 +26,6 @@ from integrations.tools.summary import summarize_result
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 180  # above the task's hard time limit, so a live attempt is never doubled
 PROGRESS_EVERY_SECONDS = 0.5
 
 
@@ -55,7 +54,7 @@ def _claim(log_id: int) -> tuple[ActionLog | None, Outcome | None]:
     now = timezone.now()
     with transaction.atomic():
         row = (
-            ActionLog.objects.select_for_update()
+            ActionLog.objects.select_for_update(of=("self",))
             .select_related("connection", "workspace")
             .filter(pk=log_id)
             .first()
@@ -93,7 +92,7 @@ def _claim(log_id: int) -> tuple[ActionLog | None, Outcome | None]:
         row.status = ActionLog.Status.RUNNING
         row.started_at = row.started_at or now
         row.attempts += 1
-        row.lease_until = now + timedelta(seconds=LEASE_SECONDS)
+        row.lease_until = now + timedelta(seconds=settings.TOOL_CALL_LEASE_SECONDS)
         row.save(update_fields=["status", "started_at", "attempts", "lease_until"])
     return row, None
 
