@@ -12,6 +12,8 @@ WRITE_METHODS = frozenset({"POST", "PATCH", "DELETE", "PUT"})
 INLINE_WAIT_SECONDS = 0.5
 # Once a write was sent the call must finish in this attempt, so it may wait longer in place.
 MAX_INLINE_WAIT_AFTER_WRITE = 65.0
+# How far ahead a queued call may book its slot; well inside the broker's visibility timeout.
+MAX_RESERVE_AHEAD_SECONDS = 300.0
 
 
 class RateLimitWait(Exception):
@@ -26,18 +28,39 @@ def connection_limiter_key(connection_id: int) -> str:
     return f"connection:{connection_id}"
 
 
+def slot_reserve(limiter: RateLimiter, connection_id: int) -> tuple[float, bool]:
+    """Books the connection's next free slot for a call about to be queued: the call then waits
+    in the broker (a countdown) until its own turn, instead of waking with all the others."""
+    return limiter.reserve(
+        connection_limiter_key(connection_id), max_ahead=MAX_RESERVE_AHEAD_SECONDS
+    )
+
+
 class PacedNotionClient(NotionClient):
     """Every request first takes a slot from the limiter shared by all workers; a 429 or 529
     pauses the connection for everyone for Retry-After."""
 
-    def __init__(self, token: str, *, limiter: RateLimiter, limiter_key: str, **kwargs):
+    def __init__(
+        self,
+        token: str,
+        *,
+        limiter: RateLimiter,
+        limiter_key: str,
+        prepaid_slots: int = 0,
+        **kwargs,
+    ):
         super().__init__(token, **kwargs)
         self._limiter = limiter
         self._limiter_key = limiter_key
+        # Slots booked when the call was queued: used before asking the limiter again.
+        self._prepaid = prepaid_slots
         self.wrote = False
         self.requests_sent = 0
 
     def _take_slot(self) -> None:
+        if self._prepaid > 0 and self._limiter.paused_for(self._limiter_key) <= 0:
+            self._prepaid -= 1
+            return
         while True:
             wait = self._limiter.acquire(self._limiter_key)
             if wait <= 0:

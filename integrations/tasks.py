@@ -12,9 +12,13 @@ from phinite_notion.celery import app
 logger = logging.getLogger(__name__)
 
 
+def tasks_run_in_process() -> bool:
+    return bool(app.conf.task_always_eager)
+
+
 def tool_call_enqueue(log_id: int, countdown: float | None = None) -> None:
     """Hands a call to the workers (or, with no broker, runs it here and now)."""
-    if app.conf.task_always_eager:
+    if tasks_run_in_process():
         _run_in_process(log_id)
         return
     tool_call_run.apply_async(args=[log_id], countdown=countdown)

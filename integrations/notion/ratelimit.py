@@ -46,6 +46,17 @@ class RateLimiter(abc.ABC):
         """
 
     @abc.abstractmethod
+    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
+        """Book the next slot for `key` if it comes within `max_ahead` seconds.
+
+        Returns (wait, reserved). reserved=True: the slot at now + wait belongs to the caller,
+        who sends then without asking again. reserved=False: nothing was booked (paused, or the
+        next free slot is further away than max_ahead) and `wait` says when to ask again.
+        Booking ahead lets a queued call sleep in the broker until its own slot instead of
+        every waiting call waking at once to compete for the next one.
+        """
+
+    @abc.abstractmethod
     def pause(self, key: str, seconds: float) -> None:
         """Stop every request for `key` for `seconds`; never shortens a longer pause in place."""
 
@@ -91,6 +102,36 @@ redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_
 return 0
 """
 
+# Like acquire, but a slot up to ARGV[3] microseconds ahead is booked too: returns
+# {wait_ms, 1} when booked (0 ms: now), {wait_ms, 0} when paused or too far ahead.
+_RESERVE_LUA = """
+local pause_ms = redis.call('PTTL', KEYS[2])
+if pause_ms > 0 then
+  return {pause_ms, 0}
+end
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local max_ahead = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then
+  tat = now
+end
+local new_tat = tat + interval
+local allow_at = new_tat - burst * interval
+local wait = allow_at - now
+if wait > max_ahead then
+  return {math.ceil(wait / 1000), 0}
+end
+redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
+if wait < 0 then
+  wait = 0
+end
+return {math.ceil(wait / 1000), 1}
+"""
+
 _PAUSE_LUA = """
 local ms = tonumber(ARGV[1])
 local ttl = redis.call('PTTL', KEYS[1])
@@ -115,6 +156,7 @@ class RedisRateLimiter(RateLimiter):
         self._interval_us = math.ceil(1_000_000 / self.rate)
         self._acquire_script = client.register_script(_ACQUIRE_LUA)
         self._pause_script = client.register_script(_PAUSE_LUA)
+        self._reserve_script = client.register_script(_RESERVE_LUA)
 
     def _keys(self, key: str) -> tuple[str, str]:
         # The hash tag keeps both keys in one Redis Cluster slot, as a script requires.
@@ -124,6 +166,13 @@ class RedisRateLimiter(RateLimiter):
     def acquire(self, key: str) -> float:
         wait_ms = self._acquire_script(keys=self._keys(key), args=[self._interval_us, self.burst])
         return int(wait_ms) / 1000.0
+
+    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
+        wait_ms, reserved = self._reserve_script(
+            keys=self._keys(key),
+            args=[self._interval_us, self.burst, math.floor(max_ahead * 1_000_000)],
+        )
+        return int(wait_ms) / 1000.0, bool(int(reserved))
 
     def pause(self, key: str, seconds: float) -> None:
         ms = math.ceil(seconds * 1000)
@@ -170,6 +219,20 @@ class LocalRateLimiter(RateLimiter):
                 return allow_at - now
             self._tat[key] = new_tat
             return 0.0
+
+    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
+        with self._lock:
+            now = time.monotonic()
+            self._sweep(now)
+            paused = self._paused_until.get(key, 0.0) - now
+            if paused > 0:
+                return paused, False
+            new_tat = max(self._tat.get(key, now), now) + self._interval
+            wait = new_tat - self.burst * self._interval - now
+            if wait > max_ahead:
+                return wait, False
+            self._tat[key] = new_tat
+            return max(wait, 0.0), True
 
     def pause(self, key: str, seconds: float) -> None:
         if seconds <= 0:

@@ -3,6 +3,7 @@
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,6 +12,8 @@ from pydantic import ValidationError as PydanticValidationError
 from assistants.models import ACCESS_RANK, Access, Assignment, Assistant
 from integrations.audit import Actor, action_log_record
 from integrations.models import ActionLog, NotionConnection
+from integrations.notion.ratelimit import get_limiter
+from integrations.pacing import slot_reserve
 from integrations.tools.registry import get_tool
 
 MAX_IDEMPOTENCY_KEY = 200
@@ -203,7 +206,7 @@ def _idempotent_replay(assistant, key, digest) -> ActionLog | None:
 
 
 def _queue(assistant, connection, tool, arguments, key, digest) -> ActionLog:
-    from integrations.tasks import tool_call_enqueue
+    from integrations.tasks import tasks_run_in_process, tool_call_enqueue
 
     status = ActionLog.Status.QUEUED
     error = {}
@@ -217,6 +220,11 @@ def _queue(assistant, connection, tool, arguments, key, digest) -> ActionLog:
             "error_hint": "A Phinite admin must fix the connection (Integrations → Notion) "
             "before assistants can use it; retrying will not help until then.",
         }
+    wait, reserved = 0.0, False
+    if status == ActionLog.Status.QUEUED and not tool.local and not tasks_run_in_process():
+        # Book the connection's next slot now: a call behind a busy connection waits in the
+        # broker until its own turn and costs the workers nothing meanwhile.
+        wait, reserved = slot_reserve(get_limiter(), connection.pk)
     log = action_log_record(
         workspace=assistant.workspace,
         actor=Actor.for_assistant(assistant),
@@ -227,9 +235,13 @@ def _queue(assistant, connection, tool, arguments, key, digest) -> ActionLog:
         idempotency_key=key,
         arguments_digest=digest,
         pending_arguments=arguments if status == ActionLog.Status.QUEUED else None,
-        next_attempt_at=timezone.now() if status == ActionLog.Status.QUEUED else None,
+        next_attempt_at=timezone.now() + timedelta(seconds=wait)
+        if status == ActionLog.Status.QUEUED
+        else None,
+        slot_reserved=reserved,
         **error,
     )
     if status == ActionLog.Status.QUEUED:
-        transaction.on_commit(lambda: tool_call_enqueue(log.pk))
+        countdown = wait if wait > 0.02 else None
+        transaction.on_commit(lambda: tool_call_enqueue(log.pk, countdown=countdown))
     return log

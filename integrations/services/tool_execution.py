@@ -16,7 +16,12 @@ from integrations.models import ActionLog, NotionConnection
 from integrations.notify import notify_done
 from integrations.notion import errors as notion_errors
 from integrations.notion.ratelimit import get_limiter
-from integrations.pacing import PacedNotionClient, RateLimitWait, connection_limiter_key
+from integrations.pacing import (
+    PacedNotionClient,
+    RateLimitWait,
+    connection_limiter_key,
+    slot_reserve,
+)
 from integrations.services.connections import connection_mark_invalid
 from integrations.services.tool_calls import pydantic_errors
 from integrations.tools.base import ToolContext
@@ -93,7 +98,9 @@ def _claim(log_id: int) -> tuple[ActionLog | None, Outcome | None]:
         row.started_at = row.started_at or now
         row.attempts += 1
         row.lease_until = now + timedelta(seconds=settings.TOOL_CALL_LEASE_SECONDS)
-        row.save(update_fields=["status", "started_at", "attempts", "lease_until"])
+        row.prepaid_slots = 1 if row.slot_reserved else 0
+        row.slot_reserved = False
+        row.save(update_fields=["status", "started_at", "attempts", "lease_until", "slot_reserved"])
     return row, None
 
 
@@ -131,10 +138,17 @@ def _finish(
 
 
 def _requeue(
-    row: ActionLog, seconds: float, *, progress: str, request_ids=(), **counters
+    row: ActionLog,
+    seconds: float,
+    *,
+    progress: str,
+    request_ids=(),
+    reserved: bool = False,
+    **counters,
 ) -> Outcome:
     row.status = ActionLog.Status.QUEUED
     row.lease_until = None
+    row.slot_reserved = reserved
     row.next_attempt_at = timezone.now() + timedelta(seconds=seconds)
     row.progress = progress[:200]
     row.notion_request_ids = list(dict.fromkeys([*row.notion_request_ids, *request_ids]))[-50:]
@@ -183,6 +197,7 @@ def tool_call_execute(*, log_id: int) -> Outcome:
         connection.token,
         limiter=limiter,
         limiter_key=connection_limiter_key(connection.pk),
+        prepaid_slots=row.prepaid_slots,
     )
     ctx = ToolContext(
         client=client,
@@ -208,10 +223,15 @@ def tool_call_execute(*, log_id: int) -> Outcome:
             ctx.attempt_started_at = datetime.fromisoformat(row.write_marker)
         output = tool.handler(ctx, arguments)
     except RateLimitWait as wait:
+        # Book the next free slot (unless paused) so this call wakes exactly at its turn.
+        seconds, reserved = slot_reserve(limiter, connection.pk)
+        if not reserved:
+            seconds = max(seconds, wait.seconds)
         return _requeue(
             row,
-            wait.seconds,
-            progress=f"waiting {wait.seconds:.1f}s for Notion's rate limit",
+            seconds,
+            reserved=reserved,
+            progress=f"waiting {seconds:.1f}s for Notion's rate limit",
             request_ids=client.request_ids,
             attempts=max(0, row.attempts - 1),
             rate_limited_count=row.rate_limited_count + 1,

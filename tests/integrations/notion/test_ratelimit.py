@@ -496,3 +496,37 @@ def test_changed_settings_give_a_fresh_limiter(settings):
 
     assert second is not first
     assert second.rate == 6.0
+
+
+# --- Reservations (booking a future slot so a queued call waits in the broker) ---------------
+
+
+@pytest.fixture(params=["redis", "local"])
+def any_limiter(request):
+    from integrations.notion.ratelimit import LocalRateLimiter, RedisRateLimiter
+
+    if request.param == "local":
+        return LocalRateLimiter(rate=10.0, burst=2)
+    client = request.getfixturevalue("redis_client")
+    prefix = f"test:rl:reserve:{uuid.uuid4().hex}:"
+    return RedisRateLimiter(client, rate=10.0, burst=2, prefix=prefix)
+
+
+def test_reserve_books_consecutive_future_slots_one_interval_apart(any_limiter):
+    waits = [any_limiter.reserve("c", max_ahead=5.0) for _ in range(6)]
+    assert [reserved for _, reserved in waits] == [True] * 6
+    assert waits[0][0] == 0 and waits[1][0] == 0  # the burst
+    spacing = [round(b[0] - a[0], 2) for a, b in zip(waits[1:], waits[2:], strict=False)]
+    assert all(abs(s - 0.1) <= 0.011 for s in spacing), spacing
+    # Booked slots are taken: acquire must wait past the last booking.
+    assert any_limiter.acquire("c") >= waits[-1][0]
+
+
+def test_reserve_books_nothing_beyond_max_ahead_or_during_a_pause(any_limiter):
+    for _ in range(5):
+        any_limiter.reserve("d", max_ahead=10.0)
+    wait, reserved = any_limiter.reserve("d", max_ahead=0.05)
+    assert not reserved and wait > 0.05
+    any_limiter.pause("e", 2.0)
+    wait, reserved = any_limiter.reserve("e", max_ahead=10.0)
+    assert not reserved and 1.5 < wait <= 2.0
