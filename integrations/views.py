@@ -1,9 +1,0 @@
-"""Admin-facing pages."""
-
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-
-
-@login_required
-def index(request):
-    return render(request, "integrations/index.html", {})
