@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -23,8 +22,8 @@ from integrations.notion.errors import (
     UnauthorizedError,
 )
 from tests.integrations.notion.test_client_unit import FakeTransport
+from tests.recordings import RECORDED
 
-RECORDED = Path("/work/shared/notion/recorded")
 TOKEN = "ntn_replay_token_for_recorded_tests_2468"
 
 # Recordings not replayed, with the reason. Every one of the 334 interactions is replayed today.

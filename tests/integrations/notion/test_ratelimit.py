@@ -395,6 +395,9 @@ class ScriptedLimiter(RateLimiter):
         self.calls += 1
         return self.waits.pop(0)
 
+    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
+        raise NotImplementedError
+
     def pause(self, key: str, seconds: float) -> None:
         raise NotImplementedError
 
