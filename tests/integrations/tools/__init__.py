@@ -1,0 +1,1 @@
+"""Tests of the Notion tools against the sandbox over HTTP."""
