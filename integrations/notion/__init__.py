@@ -1,1 +1,1 @@
-"""Notion API client, its typed errors, pagination, size limits, rate limiter and sandbox. Knows nothing of our models."""
+"""Notion API client, typed errors, pagination, size limits, rate limiter and sandbox."""

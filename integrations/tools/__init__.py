@@ -1,1 +1,1 @@
-"""The Notion tools: every predefined action, declared once, read by the API, admin, tasks and audit."""
+"""The Notion tools: each declared once, read by the API, admin, tasks and audit log."""

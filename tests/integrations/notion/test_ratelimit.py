@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import threading
 import time
@@ -519,7 +520,7 @@ def test_reserve_books_consecutive_future_slots_one_interval_apart(any_limiter):
     waits = [any_limiter.reserve("c", max_ahead=5.0) for _ in range(6)]
     assert [reserved for _, reserved in waits] == [True] * 6
     assert waits[0][0] == 0 and waits[1][0] == 0  # the burst
-    spacing = [round(b[0] - a[0], 2) for a, b in zip(waits[1:], waits[2:], strict=False)]
+    spacing = [round(b[0] - a[0], 2) for a, b in itertools.pairwise(waits[1:])]
     assert all(abs(s - 0.1) <= 0.011 for s in spacing), spacing
     # Booked slots are taken: acquire must wait past the last booking.
     assert any_limiter.acquire("c") >= waits[-1][0]
