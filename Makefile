@@ -3,7 +3,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 PY := $(UV) run --frozen
 PORT ?= 8000
 
-.PHONY: run test test-slow test-all worker beat lint fmt demo bench sandbox uv sync env
+.PHONY: run test test-slow test-all worker beat lint fmt demo bench audit sandbox uv sync env
 
 uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
@@ -49,5 +49,13 @@ demo: env
 	$(PY) python manage.py demo
 
 bench: env
-	$(PY) python bench/limiter.py
 	$(PY) python bench/tokens.py
+	$(PY) python bench/limiter.py
+	$(PY) python bench/overhead.py
+	$(PY) python bench/fairness.py
+	$(PY) python bench/action_log.py
+
+audit: sync
+	$(UV) export --frozen --format requirements-txt --no-hashes --no-emit-project > .audit-requirements.txt
+	$(PY) pip-audit --requirement .audit-requirements.txt --no-deps --disable-pip
+	@rm -f .audit-requirements.txt
