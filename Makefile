@@ -6,7 +6,8 @@ PORT ?= 8000
 .PHONY: run test test-slow test-all worker beat lint fmt demo bench audit sandbox uv sync env
 
 uv:
-	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --user --quiet uv
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --user --quiet uv \
+		|| python3 -m pip install --user --quiet --break-system-packages uv
 
 sync: uv
 	@$(UV) sync --frozen --quiet
