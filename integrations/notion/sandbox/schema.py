@@ -54,7 +54,10 @@ def option_make(prop_id: str, name: str, color: str = "default", description=Non
     }
 
 
-def _options(prop_id: str, raw: object, path: str) -> list[dict]:
+def _options(prop_id: str, raw: object, path: str, current: list | None = None) -> list[dict]:
+    """Options from a request; an item naming an existing option's id keeps that id (a rename,
+    so rows that hold the option keep it, as Notion does)."""
+    existing = {option["id"]: option for option in current or []}
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -65,7 +68,11 @@ def _options(prop_id: str, raw: object, path: str) -> list[dict]:
             raise body_validation(
                 f"{path}[{index}].name should be a string, instead was `{dump(item)}`."
             )
-        options.append(option_make(prop_id, item["name"], item.get("color") or "default"))
+        option = option_make(prop_id, item["name"], item.get("color") or "default")
+        if item.get("id") in existing:
+            kept = existing[item["id"]]
+            option = {**kept, "name": item["name"], "color": item.get("color") or kept["color"]}
+        options.append(option)
     return options
 
 
@@ -233,7 +240,12 @@ def _schema_change(ds_id, schema, current, spec, path, resolve_ds) -> dict:
     if kind and kind != current["type"]:
         updated = schema_prop_make(ds_id, name, spec, path, resolve_ds, prop_id=current["id"])
     elif kind in OPTION_TYPES and isinstance(spec.get(kind), dict) and "options" in spec[kind]:
-        merged = _options(current["id"], spec[kind]["options"], f"{path}.{kind}.options")
+        merged = _options(
+            current["id"],
+            spec[kind]["options"],
+            f"{path}.{kind}.options",
+            current=current[kind].get("options"),
+        )
         updated[kind] = {**current[kind], "options": merged}
     updated["name"] = name
     if "description" in spec:

@@ -251,11 +251,6 @@ def test_update_database_renames_describes_and_changes_the_schema(call, notion_s
     assert out["properties"]["Tags"]["options"] == ["frontend", "api", "docs"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sandbox rebuilds options by name on PATCH /data_sources and drops the ids "
-    "sent, so rows lose a renamed option; Notion keeps an option sent with its id",
-)
 def test_renaming_an_option_keeps_it_on_the_rows_that_had_it(call, notion_sandbox):
     call(
         "notion_update_database",
