@@ -154,8 +154,8 @@ class ActionLog(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     rate_limited_count = models.PositiveSmallIntegerField(default=0)
-    # The call holds a slot booked in the shared limiter for next_attempt_at (see reserve()).
-    slot_reserved = models.BooleanField(default=False)
+    # Slots booked for this call in the shared limiter, from next_attempt_at (see reserve()).
+    reserved_slots = models.PositiveSmallIntegerField(default=0)
     # The call's full arguments, kept only until it ends (the audit copy above is redacted and
     # capped), and the tool's full output returned to the assistant (bounded by its budget).
     pending_arguments = models.JSONField(null=True, blank=True, editable=False)

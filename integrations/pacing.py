@@ -28,11 +28,14 @@ def connection_limiter_key(connection_id: int) -> str:
     return f"connection:{connection_id}"
 
 
-def slot_reserve(limiter: RateLimiter, connection_id: int) -> tuple[float, bool]:
-    """Books the connection's next free slot for a call about to be queued: the call then waits
-    in the broker (a countdown) until its own turn, instead of waking with all the others."""
+def slot_reserve(limiter: RateLimiter, connection_id: int, *, count: int = 1) -> tuple[float, bool]:
+    """Books the connection's next `count` slots for a call about to be queued: the call then
+    waits in the broker (a countdown) until its own turn, instead of waking with all the
+    others, and finds every request it expects to send already paid for. Booking all of them
+    matters: a call that booked one slot would find the follow-up slots taken by the calls queued
+    behind it and never finish while the connection has a backlog."""
     return limiter.reserve(
-        connection_limiter_key(connection_id), max_ahead=MAX_RESERVE_AHEAD_SECONDS
+        connection_limiter_key(connection_id), max_ahead=MAX_RESERVE_AHEAD_SECONDS, count=count
     )
 
 

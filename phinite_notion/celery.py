@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phinite_notion.settings")
 
@@ -33,6 +34,10 @@ def _configure(app: Celery) -> None:
         # long but live task is never run twice, and above our longest countdown.
         broker_transport_options={"visibility_timeout": 3600},
         broker_connection_retry_on_startup=True,
+        # Celery's Django fix-up closes the database connection around every task unless this
+        # is set; we keep it and let Django's own rules (CONN_MAX_AGE, health checks) decide,
+        # through close_old_connections below.
+        CELERY_DB_REUSE_MAX=1_000_000,
         worker_cancel_long_running_tasks_on_connection_loss=False,
         timezone="UTC",
         beat_schedule={
@@ -54,6 +59,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 @app.on_configure.connect
 def _on_configure(sender: Celery, **kwargs) -> None:
     _configure(sender)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_db_connections(**kwargs) -> None:
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 app.autodiscover_tasks()

@@ -80,7 +80,13 @@ WSGI_APPLICATION = "phinite_notion.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections (with health checks) spare every request and every Celery task a new
+# PostgreSQL backend; SQLite gains nothing from them.
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE",
+    env.int("CONN_MAX_AGE", default=0 if "sqlite" in DATABASES["default"]["ENGINE"] else 60),
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the in-process task runner and the web thread read while one writes.
     DATABASES["default"].setdefault("OPTIONS", {})

@@ -46,11 +46,11 @@ class RateLimiter(abc.ABC):
         """
 
     @abc.abstractmethod
-    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
-        """Book the next slot for `key` if it comes within `max_ahead` seconds.
+    def reserve(self, key: str, *, max_ahead: float, count: int = 1) -> tuple[float, bool]:
+        """Book the next `count` slots for `key` if the first comes within `max_ahead` seconds.
 
         Returns (wait, reserved). reserved=True: the slot at now + wait belongs to the caller,
-        who sends then without asking again. reserved=False: nothing was booked (paused, or the
+        who sends its first `count` requests then without asking again. reserved=False: nothing was booked (paused, or the
         next free slot is further away than max_ahead) and `wait` says when to ask again.
         Booking ahead lets a queued call sleep in the broker until its own slot instead of
         every waiting call waking at once to compete for the next one.
@@ -115,16 +115,17 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local max_ahead = tonumber(ARGV[3])
+local count = tonumber(ARGV[4])
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then
   tat = now
 end
-local new_tat = tat + interval
-local allow_at = new_tat - burst * interval
+local allow_at = tat + interval - burst * interval
 local wait = allow_at - now
 if wait > max_ahead then
   return {math.ceil(wait / 1000), 0}
 end
+local new_tat = tat + count * interval
 redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
 if wait < 0 then
   wait = 0
@@ -167,10 +168,10 @@ class RedisRateLimiter(RateLimiter):
         wait_ms = self._acquire_script(keys=self._keys(key), args=[self._interval_us, self.burst])
         return int(wait_ms) / 1000.0
 
-    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
+    def reserve(self, key: str, *, max_ahead: float, count: int = 1) -> tuple[float, bool]:
         wait_ms, reserved = self._reserve_script(
             keys=self._keys(key),
-            args=[self._interval_us, self.burst, math.floor(max_ahead * 1_000_000)],
+            args=[self._interval_us, self.burst, math.floor(max_ahead * 1_000_000), max(1, count)],
         )
         return int(wait_ms) / 1000.0, bool(int(reserved))
 
@@ -220,18 +221,18 @@ class LocalRateLimiter(RateLimiter):
             self._tat[key] = new_tat
             return 0.0
 
-    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
+    def reserve(self, key: str, *, max_ahead: float, count: int = 1) -> tuple[float, bool]:
         with self._lock:
             now = time.monotonic()
             self._sweep(now)
             paused = self._paused_until.get(key, 0.0) - now
             if paused > 0:
                 return paused, False
-            new_tat = max(self._tat.get(key, now), now) + self._interval
-            wait = new_tat - self.burst * self._interval - now
+            tat = max(self._tat.get(key, now), now)
+            wait = tat + self._interval - self.burst * self._interval - now
             if wait > max_ahead:
                 return wait, False
-            self._tat[key] = new_tat
+            self._tat[key] = tat + max(1, count) * self._interval
             return max(wait, 0.0), True
 
     def pause(self, key: str, seconds: float) -> None:

@@ -222,9 +222,9 @@ def _queue(assistant, connection, tool, arguments, key, digest) -> ActionLog:
         }
     wait, reserved = 0.0, False
     if status == ActionLog.Status.QUEUED and not tool.local and not tasks_run_in_process():
-        # Book the connection's next slot now: a call behind a busy connection waits in the
+        # Book the connection's next slots now: a call behind a busy connection waits in the
         # broker until its own turn and costs the workers nothing meanwhile.
-        wait, reserved = slot_reserve(get_limiter(), connection.pk)
+        wait, reserved = slot_reserve(get_limiter(), connection.pk, count=tool.expected_requests)
     log = action_log_record(
         workspace=assistant.workspace,
         actor=Actor.for_assistant(assistant),
@@ -238,7 +238,7 @@ def _queue(assistant, connection, tool, arguments, key, digest) -> ActionLog:
         next_attempt_at=timezone.now() + timedelta(seconds=wait)
         if status == ActionLog.Status.QUEUED
         else None,
-        slot_reserved=reserved,
+        reserved_slots=tool.expected_requests if reserved else 0,
         **error,
     )
     if status == ActionLog.Status.QUEUED:

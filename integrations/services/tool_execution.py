@@ -98,9 +98,11 @@ def _claim(log_id: int) -> tuple[ActionLog | None, Outcome | None]:
         row.started_at = row.started_at or now
         row.attempts += 1
         row.lease_until = now + timedelta(seconds=settings.TOOL_CALL_LEASE_SECONDS)
-        row.prepaid_slots = 1 if row.slot_reserved else 0
-        row.slot_reserved = False
-        row.save(update_fields=["status", "started_at", "attempts", "lease_until", "slot_reserved"])
+        row.prepaid_slots = row.reserved_slots
+        row.reserved_slots = 0
+        row.save(
+            update_fields=["status", "started_at", "attempts", "lease_until", "reserved_slots"]
+        )
     return row, None
 
 
@@ -143,12 +145,12 @@ def _requeue(
     *,
     progress: str,
     request_ids=(),
-    reserved: bool = False,
+    reserved_slots: int = 0,
     **counters,
 ) -> Outcome:
     row.status = ActionLog.Status.QUEUED
     row.lease_until = None
-    row.slot_reserved = reserved
+    row.reserved_slots = reserved_slots
     row.next_attempt_at = timezone.now() + timedelta(seconds=seconds)
     row.progress = progress[:200]
     row.notion_request_ids = list(dict.fromkeys([*row.notion_request_ids, *request_ids]))[-50:]
@@ -223,14 +225,17 @@ def tool_call_execute(*, log_id: int) -> Outcome:
             ctx.attempt_started_at = datetime.fromisoformat(row.write_marker)
         output = tool.handler(ctx, arguments)
     except RateLimitWait as wait:
-        # Book the next free slot (unless paused) so this call wakes exactly at its turn.
-        seconds, reserved = slot_reserve(limiter, connection.pk)
+        # Book slots (unless paused) so this call wakes exactly at its turn with every request
+        # it needs paid for: as many as this attempt wanted, so a call larger than expected is
+        # not starved by the calls queued behind it.
+        count = max(tool.expected_requests, client.requests_sent + 1)
+        seconds, reserved = slot_reserve(limiter, connection.pk, count=count)
         if not reserved:
             seconds = max(seconds, wait.seconds)
         return _requeue(
             row,
             seconds,
-            reserved=reserved,
+            reserved_slots=count if reserved else 0,
             progress=f"waiting {seconds:.1f}s for Notion's rate limit",
             request_ids=client.request_ids,
             attempts=max(0, row.attempts - 1),

@@ -38,6 +38,9 @@ class Tool:
     find_landed: Callable[[ToolContext, Any, datetime], dict | None] | None = None
     # A tool that writes only Phinite's own rows (templates) and never calls Notion.
     local: bool = False
+    # Notion requests a typical call sends; that many rate-limit slots are booked when it is
+    # queued (a call that needs more books more on its next attempt).
+    expected_requests: int = 2
 
     @property
     def idempotent(self) -> bool:

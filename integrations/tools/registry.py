@@ -1,7 +1,24 @@
 """Every tool, declared once: explicit imports, no auto-discovery."""
 
+import dataclasses
+
 from integrations.tools import blocks, comments, databases, pages, search, templates, users
 from integrations.tools.base import Tool
+
+# Tools that send a single Notion request; the others book two slots when queued (see
+# Tool.expected_requests) and learn from an attempt that needed more.
+SINGLE_REQUEST = frozenset(
+    {
+        "notion_get_user",
+        "notion_list_users",
+        "notion_search_pages",
+        "notion_delete_page",
+        "notion_restore_page",
+        "notion_delete_block",
+        "notion_list_comments",
+        "notion_get_block_children",
+    }
+)
 
 _MODULES = (pages, search, databases, blocks, comments, users, templates)
 
@@ -10,6 +27,8 @@ for _module in _MODULES:
     for _tool in _module.TOOLS:
         if _tool.name in TOOLS:
             raise RuntimeError(f"tool {_tool.name} is declared twice")
+        if _tool.name in SINGLE_REQUEST:
+            _tool = dataclasses.replace(_tool, expected_requests=1)
         TOOLS[_tool.name] = _tool
 
 

@@ -396,7 +396,7 @@ class ScriptedLimiter(RateLimiter):
         self.calls += 1
         return self.waits.pop(0)
 
-    def reserve(self, key: str, *, max_ahead: float) -> tuple[float, bool]:
+    def reserve(self, key: str, *, max_ahead: float, count: int = 1) -> tuple[float, bool]:
         raise NotImplementedError
 
     def pause(self, key: str, seconds: float) -> None:
