@@ -47,7 +47,7 @@ class RateLimiter(abc.ABC):
 
     @abc.abstractmethod
     def reserve(self, key: str, *, max_ahead: float, count: int = 1) -> tuple[float, bool]:
-        """Book the next `count` slots for `key` if the first comes within `max_ahead` seconds.
+        """Book the next `count` slots for `key` if the first comes within `max_ahead` s.
 
         Returns (wait, reserved). reserved=True: the slot at now + wait belongs to the caller,
         who sends its first `count` requests then without asking again. reserved=False: nothing was booked (paused, or the
