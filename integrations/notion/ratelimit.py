@@ -49,9 +49,10 @@ class RateLimiter(abc.ABC):
     def reserve(self, key: str, *, max_ahead: float, count: int = 1) -> tuple[float, bool]:
         """Book the next `count` slots for `key` if the first comes within `max_ahead` s.
 
-        Returns (wait, reserved). reserved=True: the slot at now + wait belongs to the caller,
-        who sends its first `count` requests then without asking again. reserved=False: nothing was booked (paused, or the
-        next free slot is further away than max_ahead) and `wait` says when to ask again.
+        Returns (wait, reserved). reserved=True: the slots from now + wait belong to the
+        caller, who sends its first `count` requests then without asking again.
+        reserved=False: nothing was booked (paused, or the next free slot is further away
+        than max_ahead) and `wait` says when to ask again.
         Booking ahead lets a queued call sleep in the broker until its own slot instead of
         every waiting call waking at once to compete for the next one.
         """
