@@ -148,7 +148,8 @@ NOTION_RATE_LIMIT_BURST = env.int("NOTION_RATE_LIMIT_BURST", default=10)
 
 # --- Celery --------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-TOOL_CALL_MAX_ATTEMPTS = env.int("TOOL_CALL_MAX_ATTEMPTS", default=6)
+# With backoff 1, 2, 4 … 60 s, eight attempts ride out about two minutes of Notion trouble.
+TOOL_CALL_MAX_ATTEMPTS = env.int("TOOL_CALL_MAX_ATTEMPTS", default=8)
 TOOL_CALL_STUCK_AFTER_SECONDS = env.int("TOOL_CALL_STUCK_AFTER_SECONDS", default=600)
 # How long one attempt holds a call; above the task's hard time limit (150 s) so a live attempt is
 # never run twice, while a call whose worker died is taken over once it runs out.

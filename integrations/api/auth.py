@@ -1,11 +1,15 @@
 """Bearer-key authentication for assistants, with throttling of failed attempts per address."""
 
 import functools
+import logging
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from assistants.selectors import assistant_authenticate
 from integrations.api.errors import error_response
+
+logger = logging.getLogger(__name__)
 
 FAILURES_ALLOWED = 20
 FAILURE_WINDOW_SECONDS = 60
@@ -20,16 +24,25 @@ def _failure_key(address: str) -> str:
 
 
 def _failures(address: str) -> int:
-    return cache.get(_failure_key(address), 0)
+    try:
+        return cache.get(_failure_key(address), 0)
+    except RedisError:
+        # The cache is down: keys (256 random bits) still decide alone rather than every
+        # assistant getting a 500 until Redis is back.
+        logger.warning("failed-login throttle unavailable (cache down)")
+        return 0
 
 
 def _record_failure(address: str) -> None:
     key = _failure_key(address)
-    if not cache.add(key, 1, FAILURE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+    try:
+        if not cache.add(key, 1, FAILURE_WINDOW_SECONDS):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+    except RedisError:
+        logger.warning("failed-login throttle unavailable (cache down)")
 
 
 def assistant_required(view):
@@ -56,7 +69,8 @@ def assistant_required(view):
                 "Send your assistant key as `Authorization: Bearer <key>`.",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        assistant = assistant_authenticate(key=key.strip())
+        # A NUL can't be part of a key, and PostgreSQL would refuse to even look it up.
+        assistant = None if "\x00" in key else assistant_authenticate(key=key.strip())
         if assistant is None:
             _record_failure(address)
             return error_response(

@@ -74,6 +74,7 @@ def _errors(*codes: int) -> dict:
         409: "idempotency_key reused with different arguments",
         413: "Body too large",
         429: "Too many failed authentication attempts",
+        503: "Task queue unavailable: retry after Retry-After seconds",
     }
     return {str(code): _json({"$ref": "#/components/schemas/Error"}, words[code]) for code in codes}
 
@@ -204,7 +205,7 @@ def openapi_spec(request=None) -> dict:
                             },
                             "Queued; poll GET /api/v1/tool-calls/{id}",
                         ),
-                        **_errors(400, 401, 403, 404, 405, 409, 413, 429),
+                        **_errors(400, 401, 403, 404, 405, 409, 413, 429, 503),
                     },
                 }
             },

@@ -1,16 +1,19 @@
 """The assistants' API: tools, connections and tool calls."""
 
 import json
+import logging
 
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from assistants.models import ACCESS_RANK, Access
 from assistants.selectors import assignment_list_for_assistant
 from integrations.api.auth import assistant_required
 from integrations.api.errors import error_response
+from integrations.api.http import allow_methods
 from integrations.api.openapi import openapi_spec
 from integrations.api.presenters import tool_call_json
 from integrations.models import ActionLog
@@ -18,11 +21,13 @@ from integrations.notify import wait_done
 from integrations.services.tool_calls import ToolCallRejected, tool_call_request
 from integrations.tools.registry import tool_list
 
+logger = logging.getLogger(__name__)
+
 MAX_WAIT_SECONDS = 30
 MAX_BODY_BYTES = 1_000_000
 
 
-@require_GET
+@allow_methods("GET")
 @assistant_required
 def tools(request):
     assignments = assignment_list_for_assistant(assistant=request.assistant)
@@ -43,7 +48,7 @@ def tools(request):
     )
 
 
-@require_GET
+@allow_methods("GET")
 @assistant_required
 def connections(request):
     return JsonResponse(
@@ -62,8 +67,44 @@ def connections(request):
     )
 
 
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _unstorable(text: str) -> bool:
+    # PostgreSQL stores neither a NUL nor a lone UTF-16 surrogate (JSON's \ud800 is one),
+    # and no Notion text needs one.
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _unstorable_field(value, path: str = "") -> str | None:
+    """The first field whose key or text could not be stored, or None."""
+    if isinstance(value, str):
+        return (path or "(body)") if _unstorable(value) else None
+    if not isinstance(value, dict | list):
+        return None
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        if _unstorable(str(key)):
+            return f"{path}.(a key)" if path else "(a key)"
+        where = f"{path}.{key}" if path else str(key)
+        if (found := _unstorable_field(item, where)) is not None:
+            return found
+    return None
+
+
 def _parse_call(request) -> tuple[dict | None, JsonResponse | None]:
-    if len(request.body) > MAX_BODY_BYTES:
+    # The declared length first: reading a body over Django's upload limit would raise and
+    # answer an HTML 400 instead of this 413.
+    if _declared_length(request) > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
         return None, error_response(413, "body_too_large", "The request body is over 1 MB.")
     try:
         body = json.loads(request.body or b"{}")
@@ -71,6 +112,14 @@ def _parse_call(request) -> tuple[dict | None, JsonResponse | None]:
         return None, error_response(400, "invalid_json", "The request body is not valid JSON.")
     if not isinstance(body, dict):
         return None, error_response(400, "invalid_json", "The request body must be a JSON object.")
+    if (field := _unstorable_field(body)) is not None:
+        return None, error_response(
+            400,
+            "invalid_request",
+            "The request holds a NUL character (\\u0000) or an unpaired surrogate, which no "
+            "field accepts.",
+            details=[{"field": field, "message": "contains a NUL or an unpaired surrogate"}],
+        )
     problems = []
     if not isinstance(body.get("tool"), str) or not body["tool"]:
         problems.append({"field": "tool", "message": "required: the tool's name"})
@@ -100,8 +149,16 @@ def _parse_call(request) -> tuple[dict | None, JsonResponse | None]:
     return body, None
 
 
+def _wait_done(log_id: int, wait: float, is_final) -> bool:
+    try:
+        return wait_done(log_id, wait, is_final)
+    except RedisError:
+        # Without notifications the call is still queued: answer 202 and let the caller poll.
+        return is_final()
+
+
 @csrf_exempt
-@require_http_methods(["POST"])
+@allow_methods("POST")
 @assistant_required
 def tool_calls(request):
     body, problem = _parse_call(request)
@@ -120,18 +177,30 @@ def tool_calls(request):
         return error_response(
             rejected.status, rejected.code, rejected.message, details=rejected.details, **extra
         )
+    except (RedisError, BrokerError) as exc:
+        # Redis (the rate limiter or the broker) is down: say so in the error shape, and how to
+        # retry safely (a call recorded just before the broker failed is run by the sweep).
+        logger.warning("tool call not accepted: %s", exc.__class__.__name__)
+        return error_response(
+            503,
+            "temporarily_unavailable",
+            "Phinite's task queue is unavailable; try again in a few seconds. Send an "
+            "idempotency_key so that a retry never runs a call twice.",
+            headers={"Retry-After": "5"},
+        )
     wait = float(body.get("wait") or 0)
 
     def is_final() -> bool:
         row.refresh_from_db()
         return row.is_final
 
-    if is_final() or (wait and wait_done(row.pk, wait, is_final)):
+    # wait_done reads the row before it blocks, so reading it here too would cost a query.
+    if (wait and _wait_done(row.pk, wait, is_final)) or (not wait and is_final()):
         return JsonResponse(tool_call_json(row), status=200)
     return JsonResponse({"id": row.pk, "status": row.status}, status=202)
 
 
-@require_GET
+@allow_methods("GET")
 @assistant_required
 def tool_call_detail(request, call_id: int):
     row = ActionLog.objects.filter(
@@ -142,12 +211,12 @@ def tool_call_detail(request, call_id: int):
     return JsonResponse(tool_call_json(row))
 
 
-@require_GET
+@allow_methods("GET")
 def openapi_json(request):
     return JsonResponse(openapi_spec(request), json_dumps_params={"indent": 2})
 
 
-@require_GET
+@allow_methods("GET")
 def api_docs(request):
     spec = openapi_spec(request)
     return render(

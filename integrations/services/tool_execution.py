@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import redis
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -246,6 +247,17 @@ def tool_call_execute(*, log_id: int) -> Outcome:
         return Outcome.finished()
     except notion_errors.NotionError as exc:
         return _after_notion_error(row, tool, connection, client, exc, max_attempts)
+    except redis.exceptions.RedisError as exc:
+        # The limiter's store is unreachable (a Redis restart): nothing was sent unpaced; come
+        # back once it is up rather than failing the call.
+        delay = _backoff(row.attempts)
+        logger.warning("tool call %s: Redis unavailable (%s); retrying", row.pk, type(exc).__name__)
+        return _requeue(
+            row,
+            delay,
+            progress=f"waiting for Redis ({type(exc).__name__}); retrying in {delay:.0f}s",
+            request_ids=client.request_ids,
+        )
     except Exception:
         logger.exception("tool call %s (%s) failed unexpectedly", row.pk, row.action)
         _finish(
@@ -296,7 +308,10 @@ def _after_notion_error(row, tool, connection, client, exc, max_attempts) -> Out
             row, status=ActionLog.Status.FAILED, error=explained, request_ids=client.request_ids
         )
         return Outcome.finished()
-    transient = exc.retryable or (not tool.idempotent and exc.outcome_unknown)
+    # Safe to try again: Notion says so for this method, or the outcome is unknown, in which
+    # case a tool is either idempotent (a read sent as POST, an update) or checks what landed
+    # before writing again (find_landed).
+    transient = exc.retryable or exc.outcome_unknown
     if transient and row.attempts < max_attempts:
         delay = exc.retry_after if exc.retry_after else _backoff(row.attempts)
         return _requeue(

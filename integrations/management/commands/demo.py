@@ -24,7 +24,6 @@ from workspaces.models import Membership, Workspace
 from workspaces.services import workspace_create
 
 DEMO_DIR = Path(settings.BASE_DIR) / ".demo"
-CREDENTIALS = DEMO_DIR / "credentials.json"
 ACTOR = Actor.system("make demo")
 CONNECTION_NAME = "Notion Sandbox"
 
@@ -38,21 +37,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--setup-only", action="store_true", help="Create the demo data and exit."
         )
+        parser.add_argument(
+            "--state-dir",
+            type=Path,
+            default=DEMO_DIR,
+            help="Where the sandbox's state and the demo password are kept (default .demo/).",
+        )
 
-    def handle(self, *args, port, sandbox_port, setup_only, **options):
+    def handle(self, *args, port, sandbox_port, setup_only, state_dir, **options):
         from integrations.notion.sandbox import NotionSandbox
         from integrations.notion.sandbox.seed import ROOT_PAGE_ID, SANDBOX_TOKEN
 
-        DEMO_DIR.mkdir(exist_ok=True)
+        state_dir.mkdir(parents=True, exist_ok=True)
         sandbox = NotionSandbox(
-            port=sandbox_port, state_file=str(DEMO_DIR / "sandbox-state.json"), rate_limit=None
+            port=sandbox_port, state_file=str(state_dir / "sandbox-state.json"), rate_limit=None
         )
         sandbox.start()
         settings.NOTION_API_BASE_URL = sandbox.url
         server = None
         try:
             call_command("migrate", interactive=False, verbosity=0)
-            password, key = self._demo_data(SANDBOX_TOKEN)
+            password, key = self._demo_data(SANDBOX_TOKEN, state_dir / "credentials.json")
             if setup_only:
                 self._print(port, password, key, ROOT_PAGE_ID, sandbox.url)
                 return
@@ -79,10 +84,10 @@ class Command(BaseCommand):
             sandbox.stop()
             self.stdout.write("Demo stopped (the app and the Notion sandbox).")
 
-    def _demo_data(self, token: str) -> tuple[str, str]:
+    def _demo_data(self, token: str, credentials: Path) -> tuple[str, str]:
         """Creates the demo admin, workspace, assistant and connection once; the assistant's key
         is rotated on each start because a key is only ever shown when it is made."""
-        stored = json.loads(CREDENTIALS.read_text()) if CREDENTIALS.exists() else {}
+        stored = json.loads(credentials.read_text()) if credentials.exists() else {}
         User = get_user_model()
         user = User.objects.filter(username="demo").first()
         password = stored.get("password") or secrets.token_urlsafe(10)
@@ -115,7 +120,7 @@ class Command(BaseCommand):
                 assignments={assistant: "full"},
                 actor=ACTOR,
             )
-        CREDENTIALS.write_text(json.dumps({"password": password}))
+        credentials.write_text(json.dumps({"password": password}))
         return password, key
 
     def _print(self, port, password, key, parent_id, sandbox_url):
