@@ -6,10 +6,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures and
-# tests here are still synchronous, which Django allows only with this flag.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -22,9 +18,24 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """One browser for the session. Missing Chromium fails in CI and skips elsewhere."""
+@pytest.fixture(scope="module", autouse=True)
+def _allow_sync_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread while the browser is open; the
+    ORM calls of fixtures and tests here are still synchronous, which Django allows only with
+    this flag. Set for these tests alone, so it never reaches anything else (check --deploy)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def chromium(_allow_sync_orm_beside_playwright):
+    """One browser per module, closed with it (its event loop with it). Missing Chromium fails
+    in CI and skips elsewhere."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         message = f"Chromium not found at {CHROMIUM}"
         if os.environ.get("CI"):

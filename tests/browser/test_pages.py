@@ -1,6 +1,5 @@
 """The admin pages in a real browser against the live server and the Notion sandbox."""
 
-import os
 import re
 
 import pytest
@@ -17,9 +16,6 @@ from integrations.notion.sandbox.seed import (
 )
 from tests.fixtures.factories import SYSTEM
 from tests.integrations.views.conftest import make_log
-
-# Playwright's sync API keeps an event loop running in this thread (see conftest.py too).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -485,8 +485,11 @@ def test_a_throttled_address_is_refused_even_with_a_valid_key_and_others_are_not
 
 
 def _production_env(tmp_path) -> dict:
+    # A production process starts from a clean slate: nothing the test run itself set (the
+    # browser tests allow async-unsafe calls for Playwright, for one) may leak into it.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "example.com,testserver",
