@@ -57,6 +57,5 @@ bench: env
 	$(PY) python bench/action_log.py
 
 audit: sync
-	$(UV) export --frozen --format requirements-txt --no-hashes --no-emit-project > .audit-requirements.txt
-	$(PY) pip-audit --requirement .audit-requirements.txt --no-deps --disable-pip
-	@rm -f .audit-requirements.txt
+	$(UV) export --frozen --format requirements-txt -o /tmp/phinite-requirements.txt -q
+	$(PY) pip-audit -r /tmp/phinite-requirements.txt --require-hashes --strict
