@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._harness import docs_section_write  # noqa: E402
+
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Action log at 1,000,000 rows (bench/action_log.py)"
 DB_NAME = "bench_action_log"
@@ -379,17 +381,6 @@ Command: `uv run --frozen python bench/action_log.py` (`--reseed` to rebuild the
 """
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text.rstrip("\n") + "\n")
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -442,7 +433,9 @@ def main() -> None:
     print(table)
     print(f"\n{about}")
     if not args.no_docs:
-        write_docs(docs_section(table, rows=rows, repeat=args.repeat, days=args.days, about=about))
+        docs_section_write(
+            SECTION, docs_section(table, rows=rows, repeat=args.repeat, days=args.days, about=about)
+        )
         print(f"updated {DOCS.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -25,6 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._harness import docs_section_write  # noqa: E402
 from integrations.notion.ratelimit import RedisRateLimiter  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -268,17 +269,6 @@ Command: `uv run --frozen python bench/limiter.py` (`--seconds N` for a quick ru
 """
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text.rstrip("\n") + "\n")
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="length of each phase")
@@ -327,7 +317,7 @@ def main() -> None:
     print(table)
     print(f"\n{about}")
     if args.docs or (args.docs is None and args.seconds >= 60):
-        write_docs(docs_section(args, table, about))
+        docs_section_write(SECTION, docs_section(args, table, about))
         print(f"updated {DOCS.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -26,6 +26,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._harness import docs_section_write  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phinite_notion.settings")
 
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -272,16 +275,6 @@ Command: `uv run --frozen python bench/tokens.py`.
 """
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-docs", action="store_true", help="print only")
@@ -295,7 +288,7 @@ def main() -> None:
     if result["lost"]:
         print("lost:", result["lost"][:5])
     if not args.no_docs:
-        write_docs(docs_section(result))
+        docs_section_write(SECTION, docs_section(result))
         print(f"wrote {DOCS.relative_to(ROOT)}")
     if result["lost"] or result["ratio"] > GOAL_RATIO:
         sys.exit(1)
