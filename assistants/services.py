@@ -8,7 +8,7 @@ from assistants.keys import key_generate
 from assistants.models import Access, Assignment, Assistant
 from integrations.audit import Actor, action_log_record
 from integrations.models import ActionLog, NotionConnection
-from integrations.services.validation import clean_name
+from integrations.services.validation import check_name_free, clean_name
 from workspaces.models import Workspace
 
 
@@ -31,11 +31,12 @@ def assistant_name_check(*, workspace: Workspace, name: str, exclude_pk: int | N
 
 
 def _check_assistant_name_free(workspace, name, exclude_pk=None):
-    taken = Assistant.objects.filter(workspace=workspace, name__iexact=name)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise ValidationError({"name": f"An assistant named “{name}” already exists here."})
+    check_name_free(
+        Assistant.objects.filter(workspace=workspace),
+        name,
+        noun="An assistant",
+        exclude_pk=exclude_pk,
+    )
 
 
 @transaction.atomic

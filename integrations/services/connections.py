@@ -11,7 +11,7 @@ from integrations.audit import Actor, action_log_record
 from integrations.models import ActionLog, NotionConnection
 from integrations.notion import errors as notion_errors
 from integrations.notion.client import NotionClient
-from integrations.services.validation import clean_name, clean_token
+from integrations.services.validation import check_name_free, clean_name, clean_token
 from workspaces.models import Workspace
 
 
@@ -83,11 +83,12 @@ def connection_name_check(
 
 
 def _check_name_free(workspace: Workspace, name: str, *, exclude_pk: int | None = None) -> None:
-    taken = NotionConnection.objects.filter(workspace=workspace, name__iexact=name)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise ValidationError({"name": f"A connection named “{name}” already exists here."})
+    check_name_free(
+        NotionConnection.objects.filter(workspace=workspace),
+        name,
+        noun="A connection",
+        exclude_pk=exclude_pk,
+    )
 
 
 def _clean_assignments(workspace: Workspace, assignments) -> dict:

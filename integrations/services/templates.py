@@ -5,7 +5,7 @@ from django.db import transaction
 
 from integrations.audit import Actor, action_log_record
 from integrations.models import ActionLog, Template
-from integrations.services.validation import clean_name
+from integrations.services.validation import check_name_free, clean_name
 from workspaces.models import Workspace
 
 TEMPLATE_FIELDS = (
@@ -19,11 +19,9 @@ TEMPLATE_FIELDS = (
 
 
 def _check_template_name_free(workspace, name, exclude_pk=None):
-    taken = Template.objects.filter(workspace=workspace, name__iexact=name)
-    if exclude_pk is not None:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise ValidationError({"name": f"A template named “{name}” already exists here."})
+    check_name_free(
+        Template.objects.filter(workspace=workspace), name, noun="A template", exclude_pk=exclude_pk
+    )
 
 
 def _template_summary(template: Template) -> dict:

@@ -14,6 +14,16 @@ def clean_name(value: str | None, *, field: str = "name", max_length: int = 100)
     return name
 
 
+def check_name_free(queryset, name: str, *, noun: str, exclude_pk: int | None = None) -> None:
+    """A field error when `queryset` (one workspace's rows) already holds `name`, ignoring case.
+    `noun` reads in the message: "A connection named “X” already exists here."."""
+    taken = queryset.filter(name__iexact=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": f"{noun} named “{name}” already exists here."})
+
+
 def clean_token(value: str | None, *, field: str = "token") -> str:
     token = (value or "").strip()
     if not token:
