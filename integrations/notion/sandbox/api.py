@@ -36,6 +36,7 @@ class Answer:
     request_id: str
     headers: dict = field(default_factory=dict)
     content_type: str = JSON_TYPE
+    events: list = field(default_factory=list)  # (subscription, webhook event) to publish
 
 
 def bearer(headers) -> str | None:
@@ -110,6 +111,7 @@ def dispatch(
             body=body,
             request_id=request_id,
             base_url=base_url,
+            events=[] if sandbox.webhooks.listening else None,
         )
         with state.lock:
             result = route.handler(ctx)
@@ -117,7 +119,8 @@ def dispatch(
             if route.request_id:
                 payload["request_id"] = request_id
             data = json.dumps(payload, ensure_ascii=False).encode()
-        return Answer(status, data, request_id)
+            events = sandbox.webhooks.collect(state, ctx.events) if ctx.events else []
+        return Answer(status, data, request_id, events=events)
     except ApiError as error:
         return _error_answer(error, request_id)
     except Exception:
@@ -141,6 +144,8 @@ def serve_request(
     else:
         answer = dispatch(sandbox, method, path, query, raw, headers, request_id, base_url)
         if fault is not None and fault.apply:
-            answer = fault_answer(fault, request_id)
+            answer = fault_answer(fault, request_id)  # its webhook events are dropped with it
+    if answer.events and 200 <= answer.status < 300:
+        sandbox.webhooks.publish(answer.events)
     sandbox.log_request(method, path, token, answer.status, request_id, fault.id if fault else None)
     return answer

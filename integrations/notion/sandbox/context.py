@@ -30,6 +30,8 @@ class Ctx:
     body: dict = field(default_factory=dict)
     request_id: str = ""
     base_url: str = ""
+    # Webhook change records (events.py); None when no webhook subscription is listening.
+    events: list | None = None
 
     @property
     def actor(self) -> str:

@@ -41,6 +41,31 @@ def _rate_limit(sandbox, body: dict) -> dict:
     return {"rate": sandbox.limiter.rate, "burst": sandbox.limiter.burst}
 
 
+_SUBSCRIBE_FIELDS = {
+    "url",
+    "token",
+    "verification_token",
+    "event_types",
+    "duplicate",
+    "reverse",
+    "hold",
+    "handshake",
+}
+
+
+def _webhook_subscribe(sandbox, body: dict) -> dict:
+    unknown = set(body) - _SUBSCRIBE_FIELDS
+    if unknown:
+        raise ValueError(f"unknown webhook fields: {', '.join(sorted(unknown))}")
+    options = {key: value for key, value in body.items() if key != "url"}
+    return sandbox.webhook_subscribe(body["url"], **options)
+
+
+def _webhook_flush(sandbox, body: dict) -> dict:
+    wait = bool(body.get("wait", True))
+    return {"deliveries": sandbox.webhook_flush(wait, float(body.get("timeout", 10.0)))}
+
+
 def control_handle(
     sandbox, method: str, path: str, query: str, raw: bytes, client: str
 ) -> tuple[int, dict]:
@@ -72,6 +97,17 @@ def control_handle(
             return 200, _requests(sandbox, query)
         if (method, action) == ("GET", "stats"):
             return 200, sandbox.stats()
+        if (method, action) == ("POST", "webhooks"):
+            return 200, _webhook_subscribe(sandbox, body)
+        if (method, action) == ("POST", "webhooks/flush"):
+            return 200, _webhook_flush(sandbox, body)
+        if (method, action) == ("GET", "webhooks"):
+            return 200, sandbox.webhooks.describe()
+        if (method, action) == ("GET", "webhooks/events"):
+            return 200, {"events": sandbox.webhook_events()}
+        if (method, action) == ("DELETE", "webhooks"):
+            sandbox.webhook_unsubscribe()
+            return 200, {"ok": True}
         if (method, action) == ("POST", "save"):
             sandbox.save(body.get("path"))
             return 200, {"ok": True}

@@ -14,9 +14,17 @@ from .api import JSON_TYPE, serve_request
 from .control import control_handle
 from .faults import Fault, FaultBook, fault_from_spec
 from .ratelimit import RateLimiter
-from .seed import ALL_CAPABILITIES, ROOT_PAGE_ID, WORKSPACE_ID, integration_add, seed_workspace
+from .seed import (
+    ALL_CAPABILITIES,
+    ROOT_PAGE_ID,
+    SANDBOX_TOKEN,
+    WORKSPACE_ID,
+    integration_add,
+    seed_workspace,
+)
 from .state import DEFAULT_QUERY_CAP, SandboxState
 from .util import new_id
+from .webhooks import WebhookHub
 
 MAX_LOG = 200_000
 
@@ -79,6 +87,7 @@ class NotionSandbox:
     sandbox = NotionSandbox(rate_limit=None).start()   # seeded "Acme Sandbox", free port
     sandbox.inject(path="/v1/pages", method="POST", status=504, apply=True)
     sandbox.state.pages_titled("Weekly notes")          # inspect what clients wrote
+    sandbox.webhook_subscribe("http://127.0.0.1:9000/hook")  # signed webhook deliveries
     sandbox.reset(); sandbox.stop()
 
     A `state_file` is loaded at start when it exists and written on stop(); reset() always
@@ -102,6 +111,7 @@ class NotionSandbox:
         self.limiter = RateLimiter(*(rate_limit or (None, 10)))
         self._log: deque[dict] = deque(maxlen=MAX_LOG)
         self._log_lock = threading.Lock()
+        self.webhooks = WebhookHub(self.state)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         if self.state_file and self.state_file.exists():
@@ -127,6 +137,7 @@ class NotionSandbox:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        self.webhooks.close()
         if self.state_file:
             self.save()
 
@@ -146,7 +157,7 @@ class NotionSandbox:
 
     # -- control -------------------------------------------------------------------------
     def reset(self) -> None:
-        """Back to the seed; clear faults, the request log and rate-limit buckets."""
+        """Back to the seed; clear faults, the request log, rate-limit buckets and webhooks."""
         if self.seed:
             seed_workspace(self.state)
         else:
@@ -155,6 +166,7 @@ class NotionSandbox:
         self.state.query_cap = DEFAULT_QUERY_CAP
         self.faults.clear()
         self.limiter.reset()
+        self.webhooks.reset()
         with self._log_lock:
             self._log.clear()
 
@@ -208,6 +220,49 @@ class NotionSandbox:
         if target is None:
             raise ValueError("no state file given")
         self.state.save(target)
+
+    # -- webhooks ------------------------------------------------------------------------
+    def webhook_subscribe(
+        self,
+        url: str | None,
+        *,
+        token: str = SANDBOX_TOKEN,
+        verification_token: str | None = None,
+        event_types=None,
+        duplicate: bool = False,
+        reverse: bool = False,
+        hold: bool = False,
+        handshake: bool = True,
+    ) -> dict:
+        """Deliver signed events for changes in `token`'s workspace to `url` (None: record only).
+
+        Returns {"subscription_id", "verification_token", "handshake_status"}. duplicate: every
+        event is POSTed twice; hold: nothing is sent until webhook_flush(); reverse (with hold):
+        the flush sends newest first. A new subscription replaces the previous one.
+        """
+        return self.webhooks.subscribe(
+            url,
+            token=token,
+            verification_token=verification_token,
+            event_types=event_types,
+            duplicate=duplicate,
+            reverse=reverse,
+            hold=hold,
+            handshake=handshake,
+        )
+
+    def webhook_flush(self, wait: bool = True, timeout: float = 10.0) -> list[dict]:
+        """Send held events; with `wait`, return their delivery records once all were tried."""
+        return self.webhooks.flush(wait=wait, timeout=timeout)
+
+    def webhook_events(self) -> list[dict]:
+        return self.webhooks.events()
+
+    def webhook_deliveries(self) -> list[dict]:
+        return self.webhooks.deliveries()
+
+    def webhook_unsubscribe(self) -> None:
+        self.webhooks.unsubscribe()
 
     # -- request log ---------------------------------------------------------------------
     def log_request(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..blocks import PARENT_TYPES, READ_ONLY, children_normalize, payload_update
 from ..context import Ctx
 from ..errors import archived_edit, body_validation, validation
+from ..events import content_updated, page_trashed
 from ..ops import blocks_create, trash_set
 from ..pagination import list_body, page_params, paginate
 from ..render import block_render
@@ -28,6 +29,7 @@ def blocks_update(ctx: Ctx) -> dict:
     edits = [key for key in body if key not in _CONTROL_KEYS]
     if record["in_trash"] and trash is not False and edits:
         raise archived_edit()
+    was_trashed = record["in_trash"]
     if trash is not None:
         if not isinstance(trash, bool):
             raise body_validation(
@@ -52,13 +54,24 @@ def blocks_update(ctx: Ctx) -> dict:
             kind, record["payload"], body[key], f"body.{key}", ctx.resolve
         )
         state.touch(record, ctx.actor)
+    _change_events(ctx, record, was_trashed, bool(edits))
     return block_render(state, record["id"], ctx.integration)
+
+
+def _change_events(ctx: Ctx, record: dict, was_trashed: bool, edited: bool) -> None:
+    """A trashed page is page.deleted; a changed block is content of the page holding it."""
+    if record["id"] in ctx.state.pages:
+        page_trashed(ctx, record, was_trashed)
+    elif record["id"] in ctx.state.blocks and (edited or record["in_trash"] != was_trashed):
+        content_updated(ctx, [record["id"]])
 
 
 def blocks_delete(ctx: Ctx) -> dict:
     ctx.require("update_content")
     record = ctx.lookup("block", ctx.path_id("block_id"))
+    was_trashed = record["in_trash"]
     trash_set(ctx.state, record["id"], True, ctx.actor)
+    _change_events(ctx, record, was_trashed, False)
     return block_render(ctx.state, record["id"], ctx.integration)
 
 
@@ -115,6 +128,7 @@ def blocks_children_append(ctx: Ctx) -> dict:
     after, at_start = _placement(ctx, record["id"])
     created = blocks_create(state, record["id"], trees, ctx.actor, after=after, at_start=at_start)
     state.touch(record, ctx.actor)
+    content_updated(ctx, created, record["id"])
     results = [block_render(state, block_id, ctx.integration) for block_id in created]
     return {
         "object": "list",

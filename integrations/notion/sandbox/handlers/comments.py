@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..context import Ctx
 from ..errors import body_validation, restricted, validation
+from ..events import comment_event
 from ..markdown import inline_parse
 from ..ops import comment_create
 from ..pagination import list_body, page_params, paginate
@@ -66,6 +67,7 @@ def comments_create(ctx: Ctx) -> dict:
         workspace_id=ctx.integration["workspace_id"],
         display_name={"type": "integration", "resolved_name": ctx.integration["name"]},
     )
+    comment_event(ctx, "comment.created", comment)
     return comment_render(state, comment)
 
 
@@ -107,10 +109,12 @@ def comments_update(ctx: Ctx) -> dict:
     comment = _own_comment(ctx)
     comment["rich_text"] = _comment_text(ctx, ctx.body)
     comment["last_edited_time"], comment["edit_seq"] = ctx.state.stamp()
+    comment_event(ctx, "comment.updated", comment)
     return comment_render(ctx.state, comment)
 
 
 def comments_delete(ctx: Ctx) -> dict:
     comment = _own_comment(ctx)
     del ctx.state.comments[comment["id"]]
+    comment_event(ctx, "comment.deleted", comment)
     return comment_render(ctx.state, comment)

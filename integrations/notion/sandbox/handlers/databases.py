@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 from ..context import Ctx
 from ..errors import archived_edit, body_validation, validation
+from ..events import schema_updated
 from ..ops import data_source_create, database_create, trash_set
 from ..pagination import page_params, paginate
 from ..render import data_source_render, database_render
@@ -148,6 +151,8 @@ def data_sources_update(ctx: Ctx) -> dict:
     if "icon" in body:
         data_source["icon"] = _icon(body, "icon")
     if "properties" in body:
+        # A deep copy: schema_update may rewrite a property's id in place when ids collide.
+        schema_before = copy.deepcopy(data_source["properties"])
         before = {prop["id"]: prop["type"] for prop in data_source["properties"].values()}
 
         def resolve(ds_id):
@@ -158,6 +163,7 @@ def data_sources_update(ctx: Ctx) -> dict:
             data_source["id"], data_source["properties"], body["properties"], resolve
         )
         _drop_stale_values(state, data_source, before)
+        schema_updated(ctx, data_source, schema_before)
     state.touch(data_source, ctx.actor)
     return data_source_render(state, data_source)
 

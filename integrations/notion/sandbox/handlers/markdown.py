@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..blocks import children_normalize
 from ..context import Ctx
 from ..errors import archived_edit, body_validation, validation
+from ..events import children_changed
 from ..markdown import blocks_to_markdown, markdown_parse
 from ..ops import blocks_create, trash_set
 from ..util import dump, iso_millis_z, new_id
@@ -174,8 +175,10 @@ def pages_markdown_update(ctx: Ctx) -> dict | tuple[int, dict]:
     record = ctx.lookup("block", ctx.path_id("page_id"))
     if record["in_trash"]:
         raise archived_edit()
+    before = state.live_children(record["id"])
     _apply(ctx, record["id"], ctx.body)
     state.touch(record, ctx.actor)
+    children_changed(ctx, record["id"], before)
     answer = _answer(state, record["id"])
     if not ctx.body.get("allow_async"):
         return answer

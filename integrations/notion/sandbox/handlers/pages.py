@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from ..blocks import children_normalize
 from ..context import Ctx
 from ..errors import archived_edit, body_validation, validation
+from ..events import children_changed, page_event, page_properties, page_trashed
 from ..markdown import markdown_parse
 from ..ops import blocks_clone, blocks_create, page_create, trash_set
 from ..pagination import list_body, page_params, paginate
@@ -172,6 +173,7 @@ def pages_create(ctx: Ctx) -> dict:
     blocks_create(ctx.state, page["id"], trees, ctx.actor)
     if template is not None:
         _template_apply(ctx, page, template)
+    page_event(ctx, "page.created", page)
     return page_render(ctx.state, page, ctx.integration)
 
 
@@ -194,6 +196,9 @@ def pages_update(ctx: Ctx) -> dict:
     edits = {"properties", "icon", "cover", "is_locked", "template"} & set(body)
     if page["in_trash"] and trash is not False and edits:
         raise archived_edit()
+    was_trashed, was_locked = page["in_trash"], page.get("is_locked", False)
+    before_properties = dict(page["properties"])
+    before_children = ctx.state.live_children(page["id"]) if "template" in body else []
     if trash is not None:
         if not isinstance(trash, bool):
             raise body_validation(
@@ -220,7 +225,17 @@ def pages_update(ctx: Ctx) -> dict:
                     trash_set(ctx.state, child_id, True, ctx.actor)
         _template_apply(ctx, page, template)
     ctx.state.touch(page, ctx.actor)
+    _update_events(ctx, page, was_trashed, was_locked, before_properties, before_children)
     return page_render(ctx.state, page, ctx.integration)
+
+
+def _update_events(ctx: Ctx, page: dict, was_trashed, was_locked, properties, children) -> None:
+    page_trashed(ctx, page, was_trashed)
+    page_properties(ctx, page, properties)
+    if page.get("is_locked", False) != was_locked:
+        page_event(ctx, "page.locked" if page["is_locked"] else "page.unlocked", page)
+    if "template" in ctx.body:
+        children_changed(ctx, page["id"], children)
 
 
 def _is_descendant(state, candidate: str, ancestor: str) -> bool:
@@ -257,6 +272,7 @@ def pages_move(ctx: Ctx) -> dict:
     else:
         state.insert_child(parent["page_id"], page["id"])
     state.touch(page, ctx.actor)
+    page_event(ctx, "page.moved", page)
     return page_render(state, page, ctx.integration)
 
 
