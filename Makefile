@@ -18,7 +18,9 @@ env: sync
 run: env
 	@$(PY) python manage.py migrate --noinput
 	@$(PY) python manage.py bootstrap_local
-	@$(PY) python manage.py runserver 127.0.0.1:$(PORT)
+	@# Scheduled automations: a small loop beside the server (celery beat does it in production).
+	@$(PY) python manage.py automations_scheduler & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+		$(PY) python manage.py runserver 127.0.0.1:$(PORT)
 
 test: env
 	$(PY) pytest -m "not slow"

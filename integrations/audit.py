@@ -18,12 +18,13 @@ SECRET_KEYS = frozenset(
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acted: an assistant, a signed-in user, or the system (a command, the sweep)."""
+    """Who acted: an assistant, a signed-in user, an automation, or the system (a command)."""
 
     type: str
     name: str
     user: Any = None
     assistant: Any = None
+    automation: Any = None
 
     @classmethod
     def for_user(cls, user) -> "Actor":
@@ -34,6 +35,10 @@ class Actor:
     @classmethod
     def for_assistant(cls, assistant) -> "Actor":
         return cls(type=ActionLog.ActorType.ASSISTANT, name=assistant.name, assistant=assistant)
+
+    @classmethod
+    def for_automation(cls, automation) -> "Actor":
+        return cls(type=ActionLog.ActorType.AUTOMATION, name=automation.name, automation=automation)
 
     @classmethod
     def system(cls, name: str = "system") -> "Actor":
@@ -83,6 +88,7 @@ def action_log_record(
         actor_type=actor.type,
         actor_user=actor.user,
         actor_assistant=actor.assistant,
+        actor_automation=actor.automation,
         actor_name=actor.name,
         connection=connection,
         connection_name=connection.name if connection else "",

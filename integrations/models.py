@@ -27,6 +27,13 @@ class NotionConnection(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UNVERIFIED)
     status_detail = models.CharField(max_length=500, blank=True)
     last_verified_at = models.DateTimeField(null=True, blank=True)
+    # Notion webhooks: the verification token Notion posts once to our endpoint. It signs every
+    # delivery (X-Notion-Signature), so it is a secret like the integration token.
+    webhook_token = SecretField(max_length=500, blank=True, default="")
+    webhook_token_last4 = models.CharField(max_length=4, blank=True)
+    webhook_token_received_at = models.DateTimeField(null=True, blank=True)
+    webhook_token_revealed_at = models.DateTimeField(null=True, blank=True)
+    webhook_last_delivery_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -97,6 +104,7 @@ class ActionLog(models.Model):
         ASSISTANT = "assistant", "Assistant"
         USER = "user", "User"
         SYSTEM = "system", "System"
+        AUTOMATION = "automation", "Automation"
 
     FINAL_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.REJECTED)
 
@@ -119,7 +127,16 @@ class ActionLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="action_logs",
     )
+    actor_automation = models.ForeignKey(
+        "integrations.Automation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+    )
     actor_name = models.CharField(max_length=200)
+    # The Notion webhook event (its id) or schedule slot that made an automation act.
+    trigger_event_id = models.CharField(max_length=100, blank=True)
 
     connection = models.ForeignKey(
         NotionConnection,
@@ -167,6 +184,7 @@ class ActionLog(models.Model):
             models.Index(fields=["workspace", "-created_at", "-id"], name="log_ws_recent"),
             models.Index(fields=["connection", "-created_at", "-id"], name="log_conn_recent"),
             models.Index(fields=["actor_assistant", "-created_at", "-id"], name="log_asst_recent"),
+            models.Index(fields=["actor_automation", "-created_at", "-id"], name="log_auto_recent"),
             models.Index(fields=["action", "-created_at", "-id"], name="log_action_recent"),
             models.Index(fields=["status", "-created_at", "-id"], name="log_status_recent"),
             models.Index(
@@ -180,7 +198,14 @@ class ActionLog(models.Model):
                 fields=["actor_assistant", "idempotency_key"],
                 condition=~models.Q(idempotency_key=""),
                 name="unique_assistant_idempotency_key",
-            )
+            ),
+            # An automation's run for one event or schedule slot is queued once, however often
+            # the event is delivered or the dispatcher looks.
+            models.UniqueConstraint(
+                fields=["actor_automation", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="unique_automation_idempotency_key",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -193,3 +218,125 @@ class ActionLog(models.Model):
     @property
     def tool_name(self) -> str:
         return self.action.removeprefix("tool.") if self.action.startswith("tool.") else ""
+
+
+class Automation(models.Model):
+    """A tool run that happens without an assistant asking: on a schedule or on a Notion event."""
+
+    class Trigger(models.TextChoices):
+        CRON = "cron", "Schedule (cron)"
+        INTERVAL = "interval", "Schedule (interval)"
+        EVENT = "event", "Notion event"
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="automations")
+    connection = models.ForeignKey(
+        NotionConnection, on_delete=models.CASCADE, related_name="automations"
+    )
+    name = models.CharField(max_length=100)
+    enabled = models.BooleanField(default=True)
+
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    cron = models.CharField(max_length=100, blank=True)
+    interval_seconds = models.PositiveIntegerField(null=True, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    event_types = models.JSONField(default=list, blank=True)
+    # Narrows an event trigger: a database / data source or parent page id, and a property
+    # (with an optional value: "when Status becomes Done").
+    scope_id = models.CharField(max_length=64, blank=True)
+    property_name = models.CharField(max_length=100, blank=True)
+    property_value = models.CharField(max_length=200, blank=True)
+    # Changes made by this connection's own integration are ignored unless this is set, so an
+    # automation that writes to the pages it watches can't trigger itself forever.
+    include_own_changes = models.BooleanField(default=False)
+
+    tool_name = models.CharField(max_length=80)
+    arguments = models.JSONField(default=dict, blank=True)
+
+    next_run_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_status = models.CharField(max_length=10, blank=True)
+    last_error = models.TextField(blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    missed_runs = models.PositiveIntegerField(default=0)
+    paused_reason = models.CharField(max_length=300, blank=True)
+
+    created_by = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="unique_automation_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_schedule(self) -> bool:
+        return self.trigger in (self.Trigger.CRON, self.Trigger.INTERVAL)
+
+    @property
+    def is_paused(self) -> bool:
+        return bool(self.paused_reason)
+
+
+class WebhookEvent(models.Model):
+    """One Notion webhook event as delivered (the inbox): unique per connection and event id, so
+    a redelivery is recognised and processed at most once."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+
+    connection = models.ForeignKey(
+        NotionConnection, on_delete=models.CASCADE, related_name="webhook_events"
+    )
+    event_id = models.CharField(max_length=100)
+    type = models.CharField(max_length=60)
+    entity_id = models.CharField(max_length=64, blank=True)
+    entity_type = models.CharField(max_length=30, blank=True)
+    timestamp = models.DateTimeField()
+    attempt_number = models.PositiveSmallIntegerField(default=1)
+    deliveries = models.PositiveSmallIntegerField(default=1)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    detail = models.CharField(max_length=300, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "event_id"], name="unique_webhook_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class AutomationSubject(models.Model):
+    """What an automation last saw of one Notion object, so a condition fires on its change
+    ("becomes Done") once, whatever the order or number of deliveries."""
+
+    automation = models.ForeignKey(Automation, on_delete=models.CASCADE, related_name="subjects")
+    entity_id = models.CharField(max_length=64)
+    matched = models.BooleanField(default=False)
+    last_event_at = models.DateTimeField()
+    last_event_id = models.CharField(max_length=100)
+    # When the page was last read (our clock, taken before the request): every change Notion
+    # stamped before it was already visible in that read.
+    observed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["automation", "entity_id"], name="unique_automation_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.automation_id}:{self.entity_id}"

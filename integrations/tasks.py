@@ -32,6 +32,34 @@ def _run_in_process(log_id: int) -> None:
         time.sleep(min(outcome.retry_in, 65.0))
 
 
+def webhook_event_enqueue(event_pk: int) -> None:
+    """Hands a received webhook event to the workers (or handles it here, with no broker)."""
+    if tasks_run_in_process():
+        from integrations.services.webhooks import webhook_event_process
+
+        while not (outcome := webhook_event_process(event_pk=event_pk)).done:
+            time.sleep(min(outcome.retry_in, 65.0))
+        return
+    webhook_event_run.apply_async(args=[event_pk])
+
+
+@shared_task(name="integrations.webhook_event_run", acks_late=True, reject_on_worker_lost=True)
+def webhook_event_run(event_pk: int) -> None:
+    from integrations.services.webhooks import webhook_event_process
+
+    outcome = webhook_event_process(event_pk=event_pk)
+    if not outcome.done:
+        webhook_event_run.apply_async(args=[event_pk], countdown=outcome.retry_in)
+
+
+@shared_task(name="integrations.automations_dispatch")
+def automations_dispatch() -> int:
+    """Queues the runs of scheduled automations that are due (celery beat calls this)."""
+    from integrations.services.automations import automations_dispatch_due
+
+    return len(automations_dispatch_due())
+
+
 @shared_task(name="integrations.tool_call_run", acks_late=True, reject_on_worker_lost=True)
 def tool_call_run(log_id: int) -> None:
     from integrations.services.tool_execution import tool_call_execute
@@ -45,10 +73,13 @@ def tool_call_run(log_id: int) -> None:
 @shared_task(name="integrations.tool_call_sweep")
 def tool_call_sweep() -> dict:
     from integrations.services.tool_execution import tool_call_sweep as sweep
+    from integrations.services.webhooks import webhook_event_sweep
 
     swept = sweep()
     for log_id in swept["requeued"]:
         tool_call_run.apply_async(args=[log_id])
+    for event_pk in webhook_event_sweep():
+        webhook_event_run.apply_async(args=[event_pk])
     if swept["requeued"] or swept["failed"]:
         logger.info(
             "sweep: requeued %d stuck call(s), failed %d", len(swept["requeued"]), swept["failed"]

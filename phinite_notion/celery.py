@@ -45,6 +45,10 @@ def _configure(app: Celery) -> None:
                 "task": "integrations.tool_call_sweep",
                 "schedule": 60.0,
             },
+            "dispatch-due-automations": {
+                "task": "integrations.automations_dispatch",
+                "schedule": settings.AUTOMATION_DISPATCH_SECONDS,
+            },
             "prune-action-logs": {
                 "task": "integrations.prune_action_logs",
                 "schedule": 24 * 3600.0,

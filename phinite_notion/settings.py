@@ -155,6 +155,11 @@ TOOL_CALL_STUCK_AFTER_SECONDS = env.int("TOOL_CALL_STUCK_AFTER_SECONDS", default
 # never run twice, while a call whose worker died is taken over once it runs out.
 TOOL_CALL_LEASE_SECONDS = env.int("TOOL_CALL_LEASE_SECONDS", default=180)
 ACTION_LOG_RETENTION_DAYS = env.int("ACTION_LOG_RETENTION_DAYS", default=90)
+# Automations: paused after this many failed runs in a row; schedules are checked this often.
+AUTOMATION_MAX_CONSECUTIVE_FAILURES = env.int("AUTOMATION_MAX_CONSECUTIVE_FAILURES", default=5)
+AUTOMATION_DISPATCH_SECONDS = env.float("AUTOMATION_DISPATCH_SECONDS", default=30.0)
+# Notion webhook deliveries larger than this are refused unread (Notion's events are small).
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=262_144)
 
 CACHES = {
     "default": (

@@ -206,6 +206,31 @@ def _idempotent_replay(assistant, key, digest) -> ActionLog | None:
 
 
 def _queue(assistant, connection, tool, arguments, key, digest) -> ActionLog:
+    return tool_call_queue(
+        workspace=assistant.workspace,
+        actor=Actor.for_assistant(assistant),
+        connection=connection,
+        tool=tool,
+        arguments=arguments,
+        idempotency_key=key,
+        digest=digest,
+    )
+
+
+def tool_call_queue(
+    *,
+    workspace,
+    actor: Actor,
+    connection: NotionConnection,
+    tool,
+    arguments: dict,
+    idempotency_key: str = "",
+    digest: str = "",
+    trigger_event_id: str = "",
+) -> ActionLog:
+    """Queues validated arguments for the workers: the one path every caller (assistants,
+    automations) takes to Notion, with the same pacing, retries and audit row. Call it inside
+    a transaction; the task is sent once that commits."""
     from integrations.tasks import tasks_run_in_process, tool_call_enqueue
 
     status = ActionLog.Status.QUEUED
@@ -226,14 +251,16 @@ def _queue(assistant, connection, tool, arguments, key, digest) -> ActionLog:
         # broker until its own turn and costs the workers nothing meanwhile.
         wait, reserved = slot_reserve(get_limiter(), connection.pk, count=tool.expected_requests)
     log = action_log_record(
-        workspace=assistant.workspace,
-        actor=Actor.for_assistant(assistant),
+        workspace=workspace,
+        actor=actor,
         action=tool.action,
         status=status,
         connection=connection,
         arguments=arguments,
-        idempotency_key=key,
-        arguments_digest=digest,
+        idempotency_key=idempotency_key,
+        arguments_digest=digest
+        or arguments_digest(tool=tool.name, connection_id=connection.pk, arguments=arguments),
+        trigger_event_id=trigger_event_id,
         pending_arguments=arguments if status == ActionLog.Status.QUEUED else None,
         next_attempt_at=timezone.now() + timedelta(seconds=wait)
         if status == ActionLog.Status.QUEUED

@@ -137,6 +137,10 @@ def _finish(
         row.error_hint = error.hint
         row.http_status = error.http_status or row.http_status
     row.save()
+    if row.actor_automation_id:
+        from integrations.services.automations import automation_run_record
+
+        automation_run_record(log=row)
     transaction.on_commit(lambda: notify_done(row.pk))
 
 

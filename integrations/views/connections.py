@@ -1,9 +1,11 @@
-"""Notion connections: list, Add Configuration, detail, and the actions on a connection."""
+"""Notion connections: list, Add Configuration, detail, the actions on a connection, webhooks."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrations import selectors, services
@@ -16,6 +18,11 @@ from integrations.forms import (
     apply_service_errors,
 )
 from integrations.models import NotionConnection
+from integrations.services.webhooks import (
+    WebhookTokenUnavailable,
+    webhook_reset,
+    webhook_token_reveal,
+)
 from integrations.views.access import (
     is_workspace_admin,
     workspace_admin_required,
@@ -28,6 +35,15 @@ def _connection_or_404(request: HttpRequest, pk: int) -> NotionConnection:
     if connection is None:
         raise Http404("No such connection in this workspace.")
     return connection
+
+
+def webhook_context(request: HttpRequest, connection: NotionConnection) -> dict:
+    """The connection's webhook endpoint (absolute, to paste into Notion) and its state."""
+    url = reverse("integrations:notion_webhook", args=[connection.pk])
+    return {
+        "webhook_url": request.build_absolute_uri(url),
+        "webhook_state": selectors.webhook_state(connection),
+    }
 
 
 def check_failure_message(exc: services.ConnectionCheckFailed) -> str:
@@ -90,15 +106,22 @@ def _render_detail(
     edit_form: ConnectionEditForm | None = None,
     rotate_form: RotateTokenForm | None = None,
     delete_form: DeleteConnectionForm | None = None,
+    revealed_token: str = "",
 ) -> HttpResponse:
     can_change = is_workspace_admin(request)
     recent = selectors.action_log_recent_for_connection(connection=connection)
+    automations = selectors.automation_list_for_connection(connection=connection)
     context = {
         "connection": connection,
         "assignments": selectors.assignment_list(connection=connection),
         "recent": recent,
         "pending_ids": [row.pk for row in recent if not row.is_final],
         "can_change": can_change,
+        "automations": automations,
+        "paused_automations": [a for a in automations if a.is_paused],
+        # The verification token in full: only in the one response of notion_webhook_reveal.
+        "revealed_token": revealed_token,
+        **webhook_context(request, connection),
     }
     if can_change:
         context |= {
@@ -202,3 +225,35 @@ def notion_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.connection_delete(connection=connection, actor=Actor.for_user(request.user))
     messages.success(request, f"Deleted “{name}”. Its entries in the action log are kept.")
     return redirect("integrations:notion_list")
+
+
+@never_cache
+@require_POST
+@workspace_admin_required
+def notion_webhook_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shows Notion's verification token in full, in this one response (never cached); the
+    service refuses a second time, so afterwards the page shows only its last four."""
+    connection = _connection_or_404(request, pk)
+    try:
+        token = webhook_token_reveal(connection=connection, actor=Actor.for_user(request.user))
+    except WebhookTokenUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("integrations:notion_detail", pk=connection.pk)
+    connection.refresh_from_db()
+    return _render_detail(request, connection, revealed_token=token)
+
+
+@require_POST
+@workspace_admin_required
+def notion_webhook_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = _connection_or_404(request, pk)
+    if request.POST.get("confirm") != "1":
+        messages.error(request, "Tick the box to confirm the reset of the webhook.")
+        return redirect("integrations:notion_detail", pk=connection.pk)
+    webhook_reset(connection=connection, actor=Actor.for_user(request.user))
+    messages.success(
+        request,
+        "Webhook reset: the verification token is forgotten and events are no longer accepted. "
+        "Create the subscription in Notion again to send a new token.",
+    )
+    return redirect("integrations:notion_detail", pk=connection.pk)

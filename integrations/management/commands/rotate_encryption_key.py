@@ -1,4 +1,4 @@
-"""Re-encrypts every stored token with the newest FIELD_ENCRYPTION_KEY."""
+"""Re-encrypts every stored secret (integration and webhook tokens) with the newest key."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Loading decrypts with whichever configured key fits; saving encrypts with the first.
             for connection in NotionConnection.objects.select_for_update().order_by("pk"):
-                connection.save(update_fields=["token"])
+                connection.save(update_fields=["token", "webhook_token"])
                 count += 1
             action_log_record(
                 workspace=None,

@@ -195,4 +195,4 @@ def test_calls_needing_several_requests_finish_behind_a_backlog_on_their_connect
     # scheduling jitter can bunch a few; over any 3 s window the count stays within the rate
     # plus a few calls' bookings (Notion's own budget is per 60-second window).
     for i, start in enumerate(requests):
-        assert sum(1 for t in requests[i:] if t < start + 3.0) <= 20 * 3 + 6
+        assert sum(1 for t in requests[i:] if t < start + 3.0) <= 20 * 3 + 12

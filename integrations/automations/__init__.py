@@ -1,0 +1,1 @@
+"""Automations: what triggers them (schedules, Notion events) and how their arguments are filled."""

@@ -1,0 +1,400 @@
+"""Notion webhooks: the verification handshake, receiving deliveries, and acting on events."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+import redis
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from integrations.audit import Actor, action_log_record
+from integrations.automations.events import (
+    PAGE_STATE_EVENTS,
+    condition_state,
+    find_property,
+    parse_timestamp,
+    skip_reason,
+    updated_property_ids,
+)
+from integrations.automations.variables import RunContext, event_page_id
+from integrations.models import (
+    ActionLog,
+    Automation,
+    AutomationSubject,
+    NotionConnection,
+    WebhookEvent,
+)
+from integrations.notion import errors as notion_errors
+from integrations.notion.ratelimit import get_limiter
+from integrations.pacing import PacedNotionClient, RateLimitWait, connection_limiter_key
+from integrations.services.automations import automation_run_queue, automation_run_record
+from integrations.services.tool_execution import Outcome, _backoff
+from integrations.tools.errors import explain_notion_error
+
+logger = logging.getLogger(__name__)
+
+MAX_EVENT_ATTEMPTS = 8
+
+
+class WebhookEventInvalid(ValueError):
+    """A signed delivery whose body is not a Notion event."""
+
+
+class WebhookTokenUnavailable(Exception):
+    """The verification token was already shown, or none has arrived."""
+
+
+@transaction.atomic
+def webhook_verification_receive(*, connection: NotionConnection, token: str) -> bool:
+    """Stores the verification token Notion posts when a subscription is created. Accepted
+    only while the connection has none (new, or reset by an admin), so nobody who merely
+    knows the URL can replace the token deliveries are checked with."""
+    connection = NotionConnection.objects.select_for_update().get(pk=connection.pk)
+    if connection.webhook_token:
+        return False
+    token = token.strip()
+    connection.webhook_token = token
+    connection.webhook_token_last4 = token[-4:]
+    connection.webhook_token_received_at = timezone.now()
+    connection.webhook_token_revealed_at = None
+    connection.save(
+        update_fields=[
+            "webhook_token",
+            "webhook_token_last4",
+            "webhook_token_received_at",
+            "webhook_token_revealed_at",
+            "updated_at",
+        ]
+    )
+    action_log_record(
+        workspace=connection.workspace,
+        actor=Actor.system("Notion webhook"),
+        action="webhook.verification_received",
+        status=ActionLog.Status.SUCCEEDED,
+        connection=connection,
+        result={"token_last4": connection.webhook_token_last4},
+    )
+    return True
+
+
+@transaction.atomic
+def webhook_token_reveal(*, connection: NotionConnection, actor: Actor) -> str:
+    """The verification token in full, once, for the admin to paste back into Notion."""
+    connection = NotionConnection.objects.select_for_update().get(pk=connection.pk)
+    if not connection.webhook_token:
+        raise WebhookTokenUnavailable("No verification token has arrived from Notion yet.")
+    if connection.webhook_token_revealed_at is not None:
+        raise WebhookTokenUnavailable(
+            "The verification token was already shown once. If it was lost, reset the "
+            "webhook and create the subscription in Notion again."
+        )
+    connection.webhook_token_revealed_at = timezone.now()
+    connection.save(update_fields=["webhook_token_revealed_at", "updated_at"])
+    action_log_record(
+        workspace=connection.workspace,
+        actor=actor,
+        action="webhook.token_reveal",
+        status=ActionLog.Status.SUCCEEDED,
+        connection=connection,
+        result={"token_last4": connection.webhook_token_last4},
+    )
+    return connection.webhook_token
+
+
+@transaction.atomic
+def webhook_reset(*, connection: NotionConnection, actor: Actor) -> None:
+    """Forgets the verification token so Notion's next handshake is accepted."""
+    connection = NotionConnection.objects.select_for_update().get(pk=connection.pk)
+    last4 = connection.webhook_token_last4
+    connection.webhook_token = ""
+    connection.webhook_token_last4 = ""
+    connection.webhook_token_received_at = None
+    connection.webhook_token_revealed_at = None
+    connection.save(
+        update_fields=[
+            "webhook_token",
+            "webhook_token_last4",
+            "webhook_token_received_at",
+            "webhook_token_revealed_at",
+            "updated_at",
+        ]
+    )
+    action_log_record(
+        workspace=connection.workspace,
+        actor=actor,
+        action="webhook.reset",
+        status=ActionLog.Status.SUCCEEDED,
+        connection=connection,
+        result={"forgotten_token_last4": last4},
+    )
+
+
+def webhook_event_receive(*, connection: NotionConnection, event) -> tuple[WebhookEvent, bool]:
+    """Stores a verified delivery and queues it; (row, False) for a redelivery of an event
+    already received, which is not processed again."""
+    from integrations.tasks import webhook_event_enqueue
+
+    if not isinstance(event, dict):
+        raise WebhookEventInvalid("The body is not a JSON object.")
+    event_id, kind = event.get("id"), event.get("type")
+    stamp = parse_timestamp(event.get("timestamp"))
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 100:
+        raise WebhookEventInvalid("The event has no id.")
+    if not isinstance(kind, str) or not kind or len(kind) > 60:
+        raise WebhookEventInvalid("The event has no type.")
+    if stamp is None:
+        raise WebhookEventInvalid("The event has no valid timestamp.")
+    entity = event.get("entity") if isinstance(event.get("entity"), dict) else {}
+    now = timezone.now()
+    NotionConnection.objects.filter(pk=connection.pk).update(webhook_last_delivery_at=now)
+    try:
+        with transaction.atomic():
+            row = WebhookEvent.objects.create(
+                connection=connection,
+                event_id=event_id,
+                type=kind,
+                entity_id=str(entity.get("id") or "")[:64],
+                entity_type=str(entity.get("type") or "")[:30],
+                timestamp=stamp,
+                attempt_number=_small_int(event.get("attempt_number")),
+                payload=event,
+            )
+            transaction.on_commit(lambda: webhook_event_enqueue(row.pk))
+    except IntegrityError:
+        WebhookEvent.objects.filter(connection=connection, event_id=event_id).update(
+            deliveries=F("deliveries") + 1
+        )
+        return WebhookEvent.objects.get(connection=connection, event_id=event_id), False
+    return row, True
+
+
+def _small_int(value) -> int:
+    return value if isinstance(value, int) and 0 < value < 30_000 else 1
+
+
+@dataclass
+class _Evaluation:
+    fired: bool
+    detail: str
+
+
+def webhook_event_process(*, event_pk: int) -> Outcome:
+    """Runs the automations an event concerns. Safe to repeat: a finished event is skipped, a
+    property condition fires on a change (and only on the newest event per page), and each run
+    is keyed by the event id."""
+    with transaction.atomic():
+        row = (
+            WebhookEvent.objects.select_for_update()
+            .select_related("connection", "connection__workspace")
+            .filter(pk=event_pk)
+            .first()
+        )
+        if row is None or row.status != WebhookEvent.Status.RECEIVED:
+            return Outcome.finished()
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
+    connection = row.connection
+    if connection.status in (NotionConnection.Status.INVALID, NotionConnection.Status.DISABLED):
+        return _event_done(row, f"connection {connection.status}: nothing run")
+    automations = Automation.objects.filter(
+        connection=connection, trigger=Automation.Trigger.EVENT, enabled=True, paused_reason=""
+    ).select_related("workspace", "connection")
+    client = PacedNotionClient(
+        connection.token,
+        limiter=get_limiter(),
+        limiter_key=connection_limiter_key(connection.pk),
+    )
+    pages: dict[str, dict] = {}
+    read_at: dict[str, object] = {}
+
+    def load_page(page_id: str) -> dict:
+        if page_id not in pages:
+            # Taken before the request: the page read reflects every change made before this.
+            read_at[page_id] = timezone.now()
+            pages[page_id] = client.pages_retrieve(page_id)
+        return pages[page_id]
+
+    load_page.read_at = read_at  # type: ignore[attr-defined]
+
+    notes = []
+    for automation in automations:
+        reason = skip_reason(automation, row.payload, bot_id=connection.bot_id)
+        if reason:
+            continue
+        try:
+            result = _evaluate(automation, row, load_page)
+        except RateLimitWait as wait:
+            return _event_later(row, wait.seconds)
+        except redis.exceptions.RedisError:
+            return _event_later(row, _backoff(row.attempts))
+        except notion_errors.NotionError as exc:
+            transient = exc.retryable or exc.outcome_unknown
+            if transient and row.attempts < MAX_EVENT_ATTEMPTS:
+                return _event_later(row, exc.retry_after or _backoff(row.attempts))
+            _trigger_failed(automation, row, connection, exc, client.request_ids)
+            notes.append(f"{automation.name}: failed")
+            continue
+        notes.append(f"{automation.name}: {result.detail}")
+    return _event_done(row, "; ".join(notes) or "no automation listens to this event")
+
+
+def _evaluate(automation: Automation, row: WebhookEvent, load_page) -> _Evaluation:
+    event = row.payload
+    key = f"event:{row.event_id}"
+    ctx = RunContext(
+        now=timezone.now(),
+        timezone=automation.timezone,
+        automation_name=automation.name,
+        event=event,
+        page_loader=load_page,
+    )
+    page_id = event_page_id(event)
+    if not automation.property_name:
+        automation_run_queue(automation=automation, ctx=ctx, key=key, trigger_event_id=row.event_id)
+        return _Evaluation(True, "ran")
+    if not page_id:
+        return _Evaluation(False, "not about a page")
+    if event.get("type") in PAGE_STATE_EVENTS and automation.property_value and _superseded(row):
+        return _Evaluation(False, "a newer event for this page was received; it decides")
+    page = load_page(page_id)
+    matched, described = condition_state(automation, page)
+    prop = find_property(page, automation.property_name)
+    updated = updated_property_ids(event)
+    touched = (
+        event.get("type") != "page.properties_updated"
+        or updated is None
+        or (prop is not None and prop.get("id") in updated)
+    )
+    if event.get("type") not in PAGE_STATE_EVENTS:
+        # Not a change of properties (a comment, new content): the condition is a filter.
+        fire = matched
+    elif not automation.property_value:
+        fire = touched and prop is not None
+    else:
+        fire = _transition(
+            automation,
+            row,
+            matched=matched,
+            touched=touched,
+            observed_at=load_page.read_at[page_id],
+        )
+        if fire is None:
+            return _Evaluation(False, "older than an event already handled for this page")
+    if fire:
+        automation_run_queue(automation=automation, ctx=ctx, key=key, trigger_event_id=row.event_id)
+    return _Evaluation(fire, f"{described}: {'ran' if fire else 'condition not met'}")
+
+
+def _superseded(row: WebhookEvent) -> bool:
+    """A newer event for the same page is already in the inbox: it will read the page's
+    latest state, and judging this one on that state too could count one change twice."""
+    return WebhookEvent.objects.filter(
+        connection_id=row.connection_id,
+        entity_id=row.entity_id,
+        type__in=PAGE_STATE_EVENTS,
+        timestamp__gt=row.timestamp,
+    ).exists()
+
+
+def _transition(
+    automation, row: WebhookEvent, *, matched: bool, touched: bool, observed_at
+) -> bool | None:
+    """Whether this event is a change to the wanted value, judged against what was last seen
+    of the page. None: the event is older than one already handled for the page.
+
+    The page is read after the change, so what we see is the page's latest state. The event
+    fires when that state matches and either the page did not match when last seen, or the
+    property changed since (it changed, and it ends on the value: it became the value again).
+    A change Notion stamped before our last read was already visible in it and counted then."""
+    with transaction.atomic():
+        subject = (
+            AutomationSubject.objects.select_for_update()
+            .filter(automation=automation, entity_id=row.entity_id)
+            .first()
+        )
+        if subject is None:
+            # First sight of the page: if this event changed the property, it was not matching
+            # before; otherwise it already was whatever it is now.
+            try:
+                with transaction.atomic():
+                    subject = AutomationSubject.objects.create(
+                        automation=automation,
+                        entity_id=row.entity_id,
+                        matched=False if touched else matched,
+                        last_event_at=row.timestamp,
+                        last_event_id=row.event_id,
+                        observed_at=None,
+                    )
+            except IntegrityError:
+                subject = AutomationSubject.objects.select_for_update().get(
+                    automation=automation, entity_id=row.entity_id
+                )
+                if subject.last_event_at >= row.timestamp:
+                    return None
+            fire = matched and not subject.matched
+        elif subject.last_event_at >= row.timestamp:
+            return None
+        elif subject.observed_at is not None and row.timestamp <= subject.observed_at:
+            # This change was already visible when the page was last read, and judged then.
+            fire = False
+        else:
+            fire = matched and (not subject.matched or touched)
+        subject.matched = matched
+        subject.last_event_at = row.timestamp
+        subject.last_event_id = row.event_id
+        subject.observed_at = max(filter(None, (subject.observed_at, observed_at)))
+        subject.save(update_fields=["matched", "last_event_at", "last_event_id", "observed_at"])
+        return fire
+
+
+def _trigger_failed(automation, row, connection, exc, request_ids) -> None:
+    explained = explain_notion_error(exc, integration=connection.bot_name or connection.name)
+    with transaction.atomic():
+        log = action_log_record(
+            workspace=automation.workspace,
+            actor=Actor.for_automation(automation),
+            action="automation.trigger",
+            status=ActionLog.Status.FAILED,
+            connection=connection,
+            arguments={"event": row.event_id, "type": row.type, "entity": row.entity_id},
+            error_code=explained.code,
+            error_message=explained.message,
+            error_hint=explained.hint,
+            http_status=exc.status,
+            notion_request_ids=list(request_ids)[-20:],
+            trigger_event_id=row.event_id,
+        )
+        automation_run_record(log=log)
+
+
+def _event_later(row: WebhookEvent, seconds: float) -> Outcome:
+    if row.attempts >= MAX_EVENT_ATTEMPTS:
+        return _event_done(row, f"gave up after {row.attempts} attempts", failed=True)
+    WebhookEvent.objects.filter(pk=row.pk).update(detail=f"retrying in {seconds:.0f}s")
+    return Outcome.later(seconds)
+
+
+def _event_done(row: WebhookEvent, detail: str, *, failed: bool = False) -> Outcome:
+    WebhookEvent.objects.filter(pk=row.pk).update(
+        status=WebhookEvent.Status.FAILED if failed else WebhookEvent.Status.PROCESSED,
+        detail=detail[:300],
+        processed_at=timezone.now(),
+    )
+    return Outcome.finished()
+
+
+def webhook_event_sweep(*, now=None) -> list[int]:
+    """Events still unprocessed long after they arrived (a worker died, a message was lost):
+    their ids, to be queued again."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.TOOL_CALL_STUCK_AFTER_SECONDS)
+    return list(
+        WebhookEvent.objects.filter(
+            status=WebhookEvent.Status.RECEIVED, received_at__lt=stale
+        ).values_list("pk", flat=True)[:500]
+    )

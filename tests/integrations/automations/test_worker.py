@@ -1,0 +1,78 @@
+"""Webhook events on a real Celery worker and Redis: the endpoint only stores and queues, the
+worker reads the page and runs the automation, once, however often Notion delivers."""
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from integrations.models import Automation, WebhookEvent
+from integrations.notion.sandbox.seed import TASK_ROW_IDS, TASKS_DATA_SOURCE_ID, TASKS_DATABASE_ID
+from integrations.services.automations import automation_create
+from tests.fixtures.factories import SYSTEM
+
+from .conftest import make_event
+
+pytestmark = [pytest.mark.redis]
+
+ROW = TASK_ROW_IDS[1]  # seeded as "In progress"
+COMMENT = "Closed by Phinite (worker)"
+
+
+def _wait(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_events_are_handled_by_the_worker_once_per_change(
+    celery_live_worker, workspace, hooked_connection, deliver, person, notion_sandbox
+):
+    automation = automation_create(
+        workspace=workspace,
+        connection=hooked_connection,
+        name="Close finished tasks",
+        actor=SYSTEM,
+        trigger=Automation.Trigger.EVENT,
+        event_types=["page.properties_updated"],
+        scope_id=TASKS_DATA_SOURCE_ID,
+        property_name="Status",
+        property_value="Done",
+        tool_name="notion_add_comment",
+        arguments={"page_id": "{event.page_id}", "text": COMMENT},
+    )
+    person.set_status(ROW, "Done")
+    status_id = person.page(ROW)["properties"]["Status"]["id"]
+    event = make_event(
+        "page.properties_updated",
+        ROW,
+        timestamp=datetime.now(UTC),
+        data={
+            "parent": {
+                "id": TASKS_DATABASE_ID,
+                "type": "database",
+                "data_source_id": TASKS_DATA_SOURCE_ID,
+            },
+            "updated_properties": [status_id],
+        },
+    )
+
+    answers = [deliver.post(event).json()["result"] for _ in range(3)]
+
+    assert answers == ["queued", "duplicate", "duplicate"]
+    assert _wait(lambda: automation.runs.filter(status="succeeded").exists())
+    assert _wait(
+        lambda: WebhookEvent.objects.get(event_id=event["id"]).status == "processed", timeout=10
+    )
+    time.sleep(0.5)
+    comments = [
+        c
+        for c in person.comments(ROW)
+        if "".join(t["plain_text"] for t in c["rich_text"]) == COMMENT
+    ]
+    assert len(comments) == 1
+    run = automation.runs.get()
+    assert (run.actor_type, run.trigger_event_id) == ("automation", event["id"])
