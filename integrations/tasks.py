@@ -27,8 +27,12 @@ def tool_call_enqueue(log_id: int, countdown: float | None = None) -> None:
 def _run_in_process(log_id: int) -> None:
     from integrations.services.tool_execution import tool_call_execute
 
+    _until_done(lambda: tool_call_execute(log_id=log_id))
+
+
+def _until_done(attempt) -> None:
     # The embedded default has no broker to come back later, so waits are slept here.
-    while not (outcome := tool_call_execute(log_id=log_id)).done:
+    while not (outcome := attempt()).done:
         time.sleep(min(outcome.retry_in, 65.0))
 
 
@@ -37,8 +41,7 @@ def webhook_event_enqueue(event_pk: int) -> None:
     if tasks_run_in_process():
         from integrations.services.webhooks import webhook_event_process
 
-        while not (outcome := webhook_event_process(event_pk=event_pk)).done:
-            time.sleep(min(outcome.retry_in, 65.0))
+        _until_done(lambda: webhook_event_process(event_pk=event_pk))
         return
     webhook_event_run.apply_async(args=[event_pk])
 

@@ -22,7 +22,11 @@ from integrations.automations.variables import (
     render_sample,
 )
 from integrations.models import ActionLog, Automation, NotionConnection
-from integrations.services.tool_calls import pydantic_errors, tool_call_queue
+from integrations.services.tool_calls import (
+    pydantic_errors,
+    pydantic_errors_text,
+    tool_call_queue,
+)
 from integrations.services.validation import check_name_free, clean_name
 from integrations.tools.registry import get_tool
 from workspaces.models import Workspace
@@ -168,11 +172,7 @@ def automation_create(
     automation = Automation(
         workspace=workspace, connection=connection, name=name, created_by=actor.name, **fields
     )
-    _clean(automation)
-    _schedule_next(automation)
-    automation.save()
-    _audit(automation, actor, "automation.create", next_run_at=_iso(automation.next_run_at))
-    return automation
+    return _save(automation, actor, "automation.create")
 
 
 @transaction.atomic
@@ -190,10 +190,14 @@ def automation_update(*, automation: Automation, actor: Actor, **fields) -> Auto
         if field not in (*AUTOMATION_FIELDS, "name"):
             raise ValidationError(f"Unknown automation field: {field}")
         setattr(automation, field, value)
+    return _save(automation, actor, "automation.update")
+
+
+def _save(automation: Automation, actor: Actor, action: str) -> Automation:
     _clean(automation)
     _schedule_next(automation)
     automation.save()
-    _audit(automation, actor, "automation.update", next_run_at=_iso(automation.next_run_at))
+    _audit(automation, actor, action, next_run_at=_iso(automation.next_run_at))
     return automation
 
 
@@ -278,8 +282,8 @@ def automation_run_queue(
     except VariableError as exc:
         error = str(exc)
     except PydanticValidationError as exc:
-        error = "The filled-in arguments are not valid: " + "; ".join(
-            f"{d['field']}: {d['message']}" for d in pydantic_errors(exc)
+        error = "The filled-in arguments are not valid: " + pydantic_errors_text(
+            pydantic_errors(exc)
         )
     try:
         with transaction.atomic():

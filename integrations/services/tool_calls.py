@@ -53,6 +53,11 @@ def pydantic_errors(exc: PydanticValidationError) -> list[dict]:
     return details
 
 
+def pydantic_errors_text(details: list[dict]) -> str:
+    """The field errors in one line: "page_id: Field required; text: …"."""
+    return "; ".join(f"{d['field']}: {d['message']}" for d in details)
+
+
 def _connection_lookup(assistant: Assistant, ref) -> NotionConnection | None:
     connections = NotionConnection.objects.filter(workspace_id=assistant.workspace_id)
     if isinstance(ref, bool) or ref is None:
@@ -167,7 +172,7 @@ def tool_call_request(
             status=400,
             code="invalid_arguments",
             message=f"The arguments for {tool.name} are not valid: "
-            + "; ".join(f"{d['field']}: {d['message']}" for d in details),
+            + pydantic_errors_text(details),
             details=details,
         ) from None
     clean_arguments = parsed.model_dump(mode="json", exclude_unset=True)

@@ -24,7 +24,7 @@ from integrations.pacing import (
     slot_reserve,
 )
 from integrations.services.connections import connection_mark_invalid
-from integrations.services.tool_calls import pydantic_errors
+from integrations.services.tool_calls import pydantic_errors, pydantic_errors_text
 from integrations.tools.base import ToolContext
 from integrations.tools.errors import ToolError, explain_notion_error
 from integrations.tools.registry import get_tool
@@ -194,7 +194,7 @@ def tool_call_execute(*, log_id: int) -> Outcome:
             status=ActionLog.Status.FAILED,
             error=ToolError(
                 "The stored arguments no longer validate: "
-                + "; ".join(f"{d['field']}: {d['message']}" for d in pydantic_errors(exc)),
+                + pydantic_errors_text(pydantic_errors(exc)),
                 code="invalid_arguments",
             ),
         )

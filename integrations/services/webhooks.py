@@ -39,6 +39,13 @@ from integrations.tools.errors import explain_notion_error
 logger = logging.getLogger(__name__)
 
 MAX_EVENT_ATTEMPTS = 8
+_TOKEN_FIELDS = (
+    "webhook_token",
+    "webhook_token_last4",
+    "webhook_token_received_at",
+    "webhook_token_revealed_at",
+    "updated_at",
+)
 
 
 class WebhookEventInvalid(ValueError):
@@ -62,15 +69,7 @@ def webhook_verification_receive(*, connection: NotionConnection, token: str) ->
     connection.webhook_token_last4 = token[-4:]
     connection.webhook_token_received_at = timezone.now()
     connection.webhook_token_revealed_at = None
-    connection.save(
-        update_fields=[
-            "webhook_token",
-            "webhook_token_last4",
-            "webhook_token_received_at",
-            "webhook_token_revealed_at",
-            "updated_at",
-        ]
-    )
+    connection.save(update_fields=_TOKEN_FIELDS)
     action_log_record(
         workspace=connection.workspace,
         actor=Actor.system("Notion webhook"),
@@ -115,15 +114,7 @@ def webhook_reset(*, connection: NotionConnection, actor: Actor) -> None:
     connection.webhook_token_last4 = ""
     connection.webhook_token_received_at = None
     connection.webhook_token_revealed_at = None
-    connection.save(
-        update_fields=[
-            "webhook_token",
-            "webhook_token_last4",
-            "webhook_token_received_at",
-            "webhook_token_revealed_at",
-            "updated_at",
-        ]
-    )
+    connection.save(update_fields=_TOKEN_FIELDS)
     action_log_record(
         workspace=connection.workspace,
         actor=actor,

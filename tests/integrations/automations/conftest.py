@@ -9,11 +9,44 @@ import pytest
 import requests
 
 from integrations.automations.events import signature_for
-from integrations.notion.sandbox.seed import BOT_ID, SANDBOX_LEGACY_TOKEN, WORKSPACE_ID
+from integrations.models import Automation
+from integrations.notion.sandbox.seed import (
+    BOT_ID,
+    SANDBOX_LEGACY_TOKEN,
+    TASKS_DATABASE_ID,
+    WORKSPACE_ID,
+)
+from integrations.services.automations import automation_create
 from integrations.services.webhooks import webhook_verification_receive
-from tests.fixtures.factories import make_connection
+from tests.fixtures.factories import SYSTEM, make_connection
 
 WEBHOOK_TOKEN = "secret_webhook_verification_0123456789abcdef"
+CLOSING_COMMENT = "Closed by Phinite"
+
+
+def close_on_done(connection, *, scope_id=TASKS_DATABASE_ID, text=CLOSING_COMMENT):
+    """The issue's example: when a row of the Tasks database gets Status = Done, comment."""
+    return automation_create(
+        workspace=connection.workspace,
+        connection=connection,
+        name="Close finished tasks",
+        actor=SYSTEM,
+        trigger=Automation.Trigger.EVENT,
+        event_types=["page.properties_updated"],
+        scope_id=scope_id,
+        property_name="Status",
+        property_value="Done",
+        tool_name="notion_add_comment",
+        arguments={"page_id": "{event.page_id}", "text": text},
+    )
+
+
+def comments_saying(person, page_id, text=CLOSING_COMMENT) -> list[dict]:
+    return [
+        c
+        for c in person.comments(page_id)
+        if "".join(t["plain_text"] for t in c["rich_text"]) == text
+    ]
 
 
 @pytest.fixture

@@ -15,29 +15,18 @@ from integrations.notion.sandbox.seed import (
 from integrations.services.automations import automation_create
 from tests.fixtures.factories import SYSTEM
 
-from .conftest import make_event
+from .conftest import CLOSING_COMMENT, comments_saying, make_event
+from .conftest import close_on_done as close_on_done_automation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROW = TASK_ROW_IDS[0]  # seeded as "Not started"
-COMMENT = "Closed by Phinite"
+COMMENT = CLOSING_COMMENT
 
 
 @pytest.fixture
-def close_on_done(workspace, hooked_connection):
-    return automation_create(
-        workspace=workspace,
-        connection=hooked_connection,
-        name="Close finished tasks",
-        actor=SYSTEM,
-        trigger=Automation.Trigger.EVENT,
-        event_types=["page.properties_updated"],
-        scope_id=TASKS_DATABASE_ID,
-        property_name="Status",
-        property_value="Done",
-        tool_name="notion_add_comment",
-        arguments={"page_id": "{event.page_id}", "text": COMMENT},
-    )
+def close_on_done(hooked_connection):
+    return close_on_done_automation(hooked_connection)
 
 
 def _status_event(person, page_id, *, at, event_id=None):
@@ -59,11 +48,7 @@ def _status_event(person, page_id, *, at, event_id=None):
 
 
 def _closing_comments(person, page_id):
-    return [
-        c
-        for c in person.comments(page_id)
-        if "".join(t["plain_text"] for t in c["rich_text"]) == COMMENT
-    ]
+    return comments_saying(person, page_id)
 
 
 def test_status_becoming_done_adds_one_comment_even_when_delivered_twice(

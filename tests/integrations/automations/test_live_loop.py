@@ -6,34 +6,22 @@ import time
 
 import pytest
 
-from integrations.models import Automation, NotionConnection
-from integrations.notion.sandbox.seed import BOT_ID, TASK_ROW_IDS, TASKS_DATABASE_ID
-from integrations.services.automations import automation_create
-from tests.fixtures.factories import SYSTEM, make_connection
+from integrations.models import NotionConnection
+from integrations.notion.sandbox.seed import BOT_ID, TASK_ROW_IDS
+from tests.fixtures.factories import make_connection
+
+from .conftest import close_on_done, comments_saying
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROW = TASK_ROW_IDS[0]
-COMMENT = "Closed by Phinite"
 
 
 @pytest.fixture
 def loop(workspace, sandbox_settings, notion_sandbox, live_server):
     connection = make_connection(workspace)
     NotionConnection.objects.filter(pk=connection.pk).update(bot_id=BOT_ID)
-    automation = automation_create(
-        workspace=workspace,
-        connection=connection,
-        name="Close finished tasks",
-        actor=SYSTEM,
-        trigger=Automation.Trigger.EVENT,
-        event_types=["page.properties_updated"],
-        scope_id=TASKS_DATABASE_ID,
-        property_name="Status",
-        property_value="Done",
-        tool_name="notion_add_comment",
-        arguments={"page_id": "{event.page_id}", "text": COMMENT},
-    )
+    automation = close_on_done(connection)
     url = f"{live_server.url}/integrations/notion/webhooks/{connection.pk}/"
 
     def subscribe(**options):
@@ -44,11 +32,7 @@ def loop(workspace, sandbox_settings, notion_sandbox, live_server):
 
 
 def _closing_comments(person):
-    return [
-        c
-        for c in person.comments(ROW)
-        if "".join(t["plain_text"] for t in c["rich_text"]) == COMMENT
-    ]
+    return comments_saying(person, ROW)
 
 
 def _settle(sandbox, person, expected, timeout=20.0):

@@ -6,12 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from integrations.models import Automation, WebhookEvent
+from integrations.models import WebhookEvent
 from integrations.notion.sandbox.seed import TASK_ROW_IDS, TASKS_DATA_SOURCE_ID, TASKS_DATABASE_ID
-from integrations.services.automations import automation_create
-from tests.fixtures.factories import SYSTEM
 
-from .conftest import make_event
+from .conftest import close_on_done, comments_saying, make_event
 
 pytestmark = [pytest.mark.redis]
 
@@ -31,19 +29,7 @@ def _wait(predicate, timeout=30.0):
 def test_events_are_handled_by_the_worker_once_per_change(
     celery_live_worker, workspace, hooked_connection, deliver, person, notion_sandbox
 ):
-    automation = automation_create(
-        workspace=workspace,
-        connection=hooked_connection,
-        name="Close finished tasks",
-        actor=SYSTEM,
-        trigger=Automation.Trigger.EVENT,
-        event_types=["page.properties_updated"],
-        scope_id=TASKS_DATA_SOURCE_ID,
-        property_name="Status",
-        property_value="Done",
-        tool_name="notion_add_comment",
-        arguments={"page_id": "{event.page_id}", "text": COMMENT},
-    )
+    automation = close_on_done(hooked_connection, scope_id=TASKS_DATA_SOURCE_ID, text=COMMENT)
     person.set_status(ROW, "Done")
     status_id = person.page(ROW)["properties"]["Status"]["id"]
     event = make_event(
@@ -68,11 +54,7 @@ def test_events_are_handled_by_the_worker_once_per_change(
         lambda: WebhookEvent.objects.get(event_id=event["id"]).status == "processed", timeout=10
     )
     time.sleep(0.5)
-    comments = [
-        c
-        for c in person.comments(ROW)
-        if "".join(t["plain_text"] for t in c["rich_text"]) == COMMENT
-    ]
+    comments = comments_saying(person, ROW, COMMENT)
     assert len(comments) == 1
     run = automation.runs.get()
     assert (run.actor_type, run.trigger_event_id) == ("automation", event["id"])
