@@ -93,6 +93,7 @@ def _event_value(name: str, ctx: RunContext) -> Any:
         "event.parent_id": parent.get("id"),
         "event.database_id": parent.get("id") if parent.get("type") == "database" else None,
         "event.data_source_id": parent.get("data_source_id")
+        or (parent.get("id") if parent.get("type") == "data_source" else None)
         or (entity.get("id") if entity.get("type") == "data_source" else None),
         "event.comment_id": entity.get("id") if entity.get("type") == "comment" else None,
     }

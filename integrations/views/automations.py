@@ -123,6 +123,7 @@ def automation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "arguments_json": json_text(automation.arguments),
         "next_runs": _next_runs(automation),
         "history": history,
+        "recent_runs": _recent_runs(history),
         "history_limit": selectors.PAGE_SIZE,
         "pending_ids": [row.pk for row in history if not row.is_final],
         "can_change": can_change,
@@ -130,6 +131,22 @@ def automation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if automation.trigger == Automation.Trigger.EVENT:
         context |= webhook_context(request, automation.connection)
     return render(request, "integrations/automation_detail.html", context)
+
+
+def _recent_runs(history: list[ActionLog], count: int = 30) -> dict:
+    """The last runs, oldest first, for the strip of coloured marks on the detail page."""
+    runs = [
+        row
+        for row in reversed(history)
+        if row.actor_type == ActionLog.ActorType.AUTOMATION
+        and (row.action.startswith("tool.") or row.action == "automation.trigger")
+    ][-count:]
+    done = [row for row in runs if row.is_final]
+    return {
+        "rows": runs,
+        "succeeded": sum(1 for row in done if row.status == ActionLog.Status.SUCCEEDED),
+        "finished": len(done),
+    }
 
 
 @require_http_methods(["GET", "POST"])

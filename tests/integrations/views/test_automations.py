@@ -424,6 +424,26 @@ def test_history_lists_runs_newest_first_with_their_errors(admin_client, connect
     assert "schedule:2026-01-03T02:00:00+00:00" in text
 
 
+def test_the_strip_of_recent_runs_shows_each_run_oldest_first(admin_client, connection):
+    automation = _schedule(connection)
+    for status in ("succeeded", "failed", "succeeded", "rejected"):
+        ActionLog.objects.create(
+            workspace=connection.workspace,
+            actor_type=ActionLog.ActorType.AUTOMATION,
+            actor_automation=automation,
+            actor_name=automation.name,
+            connection=connection,
+            action="tool.notion_search_pages",
+            status=status,
+        )
+    page = admin_client.get(reverse("integrations:automation_detail", args=[automation.pk]))
+    text = page.content.decode()
+    strip = text[text.index('class="run-strip"') : text.index("</span>", text.index("run-strip"))]
+    marks = re.findall(r"run-mark run-(\w+)", strip)
+    assert marks == ["succeeded", "failed", "succeeded", "rejected"]
+    assert "2 of the last 4 finished runs succeeded" in text
+
+
 def test_delete_needs_the_confirmation_and_keeps_the_runs(admin_client, connection):
     automation = _schedule(connection)
     url = reverse("integrations:automation_delete", args=[automation.pk])
