@@ -1,5 +1,6 @@
 """`make demo`, then the curl lines it prints: a page appears in the sandbox and the action log
-shows both calls; Ctrl-C stops the app and the sandbox."""
+shows both calls; marking a task Done makes the demo automation comment once; Ctrl-C stops the
+app and the sandbox."""
 
 import os
 import re
@@ -122,6 +123,28 @@ def test_make_demo_then_the_printed_curl_lines_create_a_page_shown_in_the_action
     assert log.status_code == 200 and "Log in" not in log.text
     assert "notion_create_page" in log.text and "notion_get_page" in log.text
     assert log.text.count("succeeded") >= 2
+
+    # The automation: the printed curl marks a task Done as a colleague would; the sandbox
+    # sends the signed webhook; the automation comments once.
+    mark_done = re.search(r"^\s*(curl -s -o /dev/null -X PATCH .*)$", text, re.M).group(1)
+    task_id = re.search(r"/v1/pages/([0-9a-f-]{36})", mark_done).group(1)
+    assert subprocess.run(["bash", "-c", mark_done], timeout=30).returncode == 0
+    comments_url = f"http://127.0.0.1:{demo.sandbox_port}/v1/comments?block_id={task_id}"
+    headers = {"Authorization": f"Bearer {SANDBOX_TOKEN}", "Notion-Version": "2025-09-03"}
+
+    def closing_comments():
+        found = requests.get(comments_url, headers=headers, timeout=10).json()["results"]
+        texts = ["".join(t["plain_text"] for t in c["rich_text"]) for c in found]
+        return texts.count("Closed by Phinite")
+
+    deadline = time.monotonic() + 30
+    while closing_comments() == 0:
+        assert time.monotonic() < deadline, "the automation never commented"
+        time.sleep(0.2)
+    time.sleep(1.0)  # any duplicate would have arrived by now
+    assert closing_comments() == 1
+    automations = browser.get(f"{base}/integrations/automations/", timeout=10)
+    assert "Close finished tasks" in automations.text and "succeeded" in automations.text.lower()
 
     assert demo.stop() == 0
     assert "Demo stopped" in demo.text()

@@ -1,4 +1,4 @@
-"""`make demo`: the Notion sandbox and the app, offline, with demo admin, assistant, connection."""
+"""`make demo`: the Notion sandbox and the app, offline, with demo data and an automation."""
 
 import json
 import os
@@ -18,14 +18,17 @@ from django.core.management.base import BaseCommand
 from assistants.models import Assistant
 from assistants.services import assistant_create, assistant_rotate_key
 from integrations.audit import Actor
-from integrations.models import NotionConnection
+from integrations.models import Automation, NotionConnection
 from integrations.services import connection_create
+from integrations.services.automations import automation_create
 from workspaces.models import Membership, Workspace
 from workspaces.services import workspace_create
 
 DEMO_DIR = Path(settings.BASE_DIR) / ".demo"
 ACTOR = Actor.system("make demo")
 CONNECTION_NAME = "Notion Sandbox"
+AUTOMATION_NAME = "Close finished tasks"
+CLOSING_COMMENT = "Closed by Phinite"
 
 
 class Command(BaseCommand):
@@ -69,7 +72,10 @@ class Command(BaseCommand):
                 env=env,
             )
             time.sleep(1.5)
+            self._webhooks_subscribe(sandbox, port)
             self._print(port, password, key, ROOT_PAGE_ID, sandbox.url)
+            self._print_automation(sandbox, port)
+            self.stdout.write("  Ctrl-C stops everything.\n")
             signal.signal(signal.SIGTERM, lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
             server.wait()
         except KeyboardInterrupt:
@@ -120,8 +126,69 @@ class Command(BaseCommand):
                 assignments={assistant: "full"},
                 actor=ACTOR,
             )
+        connection = NotionConnection.objects.get(workspace=workspace, name=CONNECTION_NAME)
+        if not Automation.objects.filter(workspace=workspace, name=AUTOMATION_NAME).exists():
+            from integrations.notion.sandbox.seed import TASKS_DATABASE_ID
+
+            automation_create(
+                workspace=workspace,
+                connection=connection,
+                name=AUTOMATION_NAME,
+                actor=ACTOR,
+                trigger=Automation.Trigger.EVENT,
+                event_types=["page.properties_updated"],
+                scope_id=TASKS_DATABASE_ID,
+                property_name="Status",
+                property_value="Done",
+                tool_name="notion_add_comment",
+                arguments={"page_id": "{event.page_id}", "text": CLOSING_COMMENT},
+            )
         credentials.write_text(json.dumps({"password": password}))
         return password, key
+
+    def _webhooks_subscribe(self, sandbox, port) -> None:
+        """The sandbox delivers signed events to the demo connection's endpoint, as Notion
+        would: a handshake the first time, the stored verification token afterwards."""
+        connection = NotionConnection.objects.get(workspace__slug="demo", name=CONNECTION_NAME)
+        url = f"http://127.0.0.1:{port}/integrations/notion/webhooks/{connection.pk}/"
+        if connection.webhook_token:
+            sandbox.webhook_subscribe(
+                url, verification_token=connection.webhook_token, handshake=False
+            )
+            return
+        for _ in range(20):  # the server may still be starting
+            if sandbox.webhook_subscribe(url).get("handshake_status") == 200:
+                return
+            time.sleep(0.5)
+        self.stderr.write("The sandbox could not reach the app's webhook endpoint.")
+
+    def _print_automation(self, sandbox, port) -> None:
+        from integrations.notion.client import NotionClient
+        from integrations.notion.sandbox.seed import SANDBOX_LEGACY_TOKEN, TASKS_DATA_SOURCE_ID
+
+        # A task that is not Done yet, so marking it Done is a change the automation acts on.
+        open_tasks = NotionClient(SANDBOX_LEGACY_TOKEN, base_url=sandbox.url).data_sources_query(
+            TASKS_DATA_SOURCE_ID,
+            filter={"property": "Status", "status": {"does_not_equal": "Done"}},
+            page_size=1,
+        )
+        if not open_tasks.get("results"):
+            return
+        task = open_tasks["results"][0]["id"]
+        body = json.dumps({"properties": {"Status": {"status": {"name": "Done"}}}})
+        headers = (
+            f"-H 'Authorization: Bearer {SANDBOX_LEGACY_TOKEN}' -H 'Notion-Version: 2025-09-03' "
+            "-H 'Content-Type: application/json'"
+        )
+        self.stdout.write(
+            f"  Automation “{AUTOMATION_NAME}”: when a task's Status becomes Done, it comments "
+            f"“{CLOSING_COMMENT}”.\n"
+            "  Mark a task Done as a colleague would (another integration, in the sandbox):\n"
+            f"    curl -s -o /dev/null -X PATCH {sandbox.url}/v1/pages/{task} {headers} "
+            f"-d {shlex.quote(body)}\n"
+            "  The sandbox sends Notion's signed webhook; see the run at "
+            f"http://127.0.0.1:{port}/integrations/automations/\n"
+        )
 
     def _print(self, port, password, key, parent_id, sandbox_url):
         base = f"http://127.0.0.1:{port}"
@@ -156,5 +223,4 @@ class Command(BaseCommand):
             "  Read it back:\n"
             f"    {read_line}\n\n"
             f"  Then open {base}/integrations/logs/ to see both calls in the action log.\n"
-            "  Ctrl-C stops everything.\n"
         )
