@@ -172,6 +172,7 @@ def _small_int(value) -> int:
 class _Evaluation:
     fired: bool
     detail: str
+    page_read: bool = False
 
 
 def webhook_event_process(*, event_pk: int) -> Outcome:
@@ -230,6 +231,8 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
             _trigger_failed(automation, row, connection, exc, client.request_ids)
             notes.append(f"{automation.name}: failed")
             continue
+        if result.page_read:
+            _evaluation_record(automation, row, connection, result, client.request_ids)
         notes.append(f"{automation.name}: {result.detail}")
     return _event_done(row, "; ".join(notes) or "no automation listens to this event")
 
@@ -275,10 +278,31 @@ def _evaluate(automation: Automation, row: WebhookEvent, load_page) -> _Evaluati
             observed_at=load_page.read_at[page_id],
         )
         if fire is None:
-            return _Evaluation(False, "older than an event already handled for this page")
+            return _Evaluation(
+                False, "older than an event already handled for this page", page_read=True
+            )
     if fire:
         automation_run_queue(automation=automation, ctx=ctx, key=key, trigger_event_id=row.event_id)
-    return _Evaluation(fire, f"{described}: {'ran' if fire else 'condition not met'}")
+    return _Evaluation(
+        fire, f"{described}: {'ran' if fire else 'condition not met'}", page_read=True
+    )
+
+
+def _evaluation_record(automation, row: WebhookEvent, connection, result, request_ids) -> None:
+    """The page read to check a condition is an action on Notion too: audited, with what it
+    found, so an admin can see why an automation did or did not run."""
+    action_log_record(
+        workspace=automation.workspace,
+        actor=Actor.for_automation(automation),
+        action="automation.evaluate",
+        status=ActionLog.Status.SUCCEEDED,
+        connection=connection,
+        arguments={"event": row.event_id, "type": row.type, "page_id": row.entity_id},
+        result={"fired": result.fired, "detail": result.detail},
+        notion_request_ids=list(request_ids)[-5:],
+        notion_object_ids=[row.entity_id] if row.entity_id else [],
+        trigger_event_id=row.event_id,
+    )
 
 
 def _superseded(row: WebhookEvent) -> bool:

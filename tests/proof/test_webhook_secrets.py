@@ -77,7 +77,7 @@ def test_the_webhook_token_appears_only_in_its_one_reveal(
 
     assert refused.status_code == 409
     assert [a.status_code for a in answers] == [200, 403, 403]
-    assert automation.runs.get().status == "succeeded"
+    assert automation.runs.get(action="tool.notion_add_comment").status == "succeeded"
     assert TOKEN in leaks.page_text(reveal)  # the one place it is shown
     stored = {
         "pages": [leaks.page_text(p) for p in [*pages, second_reveal]],

@@ -63,11 +63,15 @@ def test_status_becoming_done_adds_one_comment_even_when_delivered_twice(
     assert first.status_code == 200 and first.json()["result"] == "queued"
     assert again.status_code == 200 and again.json()["result"] == "duplicate"
     assert len(_closing_comments(person, ROW)) == 1
-    runs = ActionLog.objects.filter(actor_automation=close_on_done)
+    runs = ActionLog.objects.filter(actor_automation=close_on_done, action__startswith="tool.")
     assert [(r.action, r.status, r.trigger_event_id, r.actor_type) for r in runs] == [
         ("tool.notion_add_comment", "succeeded", event["id"], "automation")
     ]
     assert WebhookEvent.objects.get(event_id=event["id"]).deliveries == 2
+    # The page read that checked the condition is audited once, with what it found.
+    check = close_on_done.runs.get(action="automation.evaluate")
+    assert check.result == {"fired": True, "detail": "Status = 'Done': ran"}
+    assert check.trigger_event_id == event["id"] and check.notion_request_ids
 
 
 def test_out_of_order_events_for_one_change_fire_once(close_on_done, deliver, person):
@@ -98,7 +102,7 @@ def test_each_qualifying_change_fires_and_other_changes_do_not(close_on_done, de
 
     # Not started → In progress → Done (1) → title edit → In progress → Done (2)
     assert len(_closing_comments(person, ROW)) == 2
-    assert close_on_done.runs.filter(status="succeeded").count() == 2
+    assert close_on_done.runs.filter(action__startswith="tool.", status="succeeded").count() == 2
 
 
 def test_a_flip_back_to_done_seen_late_counts_once_in_either_order(close_on_done, deliver, person):
@@ -138,7 +142,9 @@ def test_rows_of_another_database_and_other_properties_do_not_fire(close_on_done
 
     # Already Done when first seen and the event changed another property: not a change to Done.
     assert _closing_comments(person, ROW) == []
-    assert not close_on_done.runs.exists()
+    assert not close_on_done.runs.filter(action__startswith="tool.").exists()
+    check = close_on_done.runs.get(action="automation.evaluate")  # only title_only read the page
+    assert check.result == {"fired": False, "detail": "Status = 'Done': condition not met"}
 
 
 def test_changes_made_by_our_own_integration_are_ignored_unless_asked(
@@ -151,10 +157,11 @@ def test_changes_made_by_our_own_integration_are_ignored_unless_asked(
     assert not close_on_done.runs.exists()
 
     Automation.objects.filter(pk=close_on_done.pk).update(include_own_changes=True)
+    tool_runs = close_on_done.runs.filter(action__startswith="tool.")
     again = _status_event(person, ROW, at=datetime.now(UTC) + timedelta(seconds=1))
     again["authors"] = [{"id": BOT_ID, "type": "bot"}]
     deliver.post(again)
-    assert close_on_done.runs.count() == 1
+    assert tool_runs.count() == 1
 
 
 def test_a_page_not_shared_fails_the_run_in_words_and_pauses_after_repeated_failures(
