@@ -172,7 +172,6 @@ def _small_int(value) -> int:
 class _Evaluation:
     fired: bool
     detail: str
-    page_read: bool = False
 
 
 def webhook_event_process(*, event_pk: int) -> Outcome:
@@ -219,7 +218,14 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
         if reason:
             continue
         try:
-            result = _evaluate(automation, row, load_page)
+            result = _evaluate(
+                automation,
+                row,
+                load_page,
+                record=lambda found, a=automation: _evaluation_record(
+                    a, row, connection, found, client.request_ids
+                ),
+            )
         except RateLimitWait as wait:
             return _event_later(row, wait.seconds)
         except redis.exceptions.RedisError:
@@ -231,13 +237,13 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
             _trigger_failed(automation, row, connection, exc, client.request_ids)
             notes.append(f"{automation.name}: failed")
             continue
-        if result.page_read:
-            _evaluation_record(automation, row, connection, result, client.request_ids)
         notes.append(f"{automation.name}: {result.detail}")
     return _event_done(row, "; ".join(notes) or "no automation listens to this event")
 
 
-def _evaluate(automation: Automation, row: WebhookEvent, load_page) -> _Evaluation:
+def _evaluate(automation: Automation, row: WebhookEvent, load_page, record) -> _Evaluation:
+    """Whether the event makes the automation run (and queues the run). `record` audits the
+    page read, before the run it may lead to."""
     event = row.payload
     key = f"event:{row.event_id}"
     ctx = RunContext(
@@ -278,14 +284,14 @@ def _evaluate(automation: Automation, row: WebhookEvent, load_page) -> _Evaluati
             observed_at=load_page.read_at[page_id],
         )
         if fire is None:
-            return _Evaluation(
-                False, "older than an event already handled for this page", page_read=True
-            )
+            found = _Evaluation(False, "older than an event already handled for this page")
+            record(found)
+            return found
+    found = _Evaluation(fire, f"{described}: {'ran' if fire else 'condition not met'}")
+    record(found)
     if fire:
         automation_run_queue(automation=automation, ctx=ctx, key=key, trigger_event_id=row.event_id)
-    return _Evaluation(
-        fire, f"{described}: {'ran' if fire else 'condition not met'}", page_read=True
-    )
+    return found
 
 
 def _evaluation_record(automation, row: WebhookEvent, connection, result, request_ids) -> None:

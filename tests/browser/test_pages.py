@@ -229,3 +229,45 @@ def test_create_a_template_with_a_markdown_preview(signed_in, shot):
     page.get_by_role("link", name="Templates").first.click()
     expect(page.get_by_role("link", name="Meeting notes")).to_be_visible()
     shot("templates")
+
+
+def test_an_admin_sets_up_an_event_automation_and_sees_it_run_once(
+    signed_in, connection, sandbox_settings, notion_sandbox, live_server, shot
+):
+    from integrations.notion.sandbox.seed import TASK_ROW_IDS, TASKS_DATABASE_ID
+    from tests.integrations.automations.conftest import PersonInNotion, comments_saying
+
+    page = signed_in
+    page.goto("/integrations/automations/")
+    page.get_by_role("link", name="+ Add automation").first.click()
+    page.get_by_label("Name", exact=True).fill("Close finished tasks")
+    page.get_by_label("Connection").select_option(label=connection.name)
+    page.get_by_label("Notion event").check()
+    # Only the event settings show once the trigger is an event.
+    expect(page.get_by_label("Cron expression")).to_be_hidden()
+    page.get_by_label("page.properties_updated").check()
+    page.get_by_label("Only in database / data source / parent page (id)").fill(TASKS_DATABASE_ID)
+    page.get_by_label("When the property").fill("Status")
+    page.get_by_label("becomes", exact=True).fill("Done")
+    page.get_by_label("Tool", exact=True).select_option("notion_add_comment")
+    page.get_by_label("Arguments (JSON)").fill(
+        '{"page_id": "{event.page_id}", "text": "Closed by Phinite"}'
+    )
+    shot("automation-add")
+    page.get_by_role("button", name="Create automation").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Close finished tasks")
+
+    # Notion (the sandbox) verifies the endpoint and delivers each event twice.
+    hook = f"{live_server.url}/integrations/notion/webhooks/{connection.pk}/"
+    notion_sandbox.webhook_subscribe(hook, duplicate=True)
+    person = PersonInNotion(notion_sandbox.url)
+    person.set_status(TASK_ROW_IDS[0], "Done")
+    notion_sandbox.webhook_flush(wait=True)
+    notion_sandbox.webhook_flush(wait=True)  # the comment's own event, heard and ignored
+
+    page.reload()
+    expect(page.locator(".run-strip .run-mark.run-succeeded")).to_have_count(1)
+    expect(page.locator("table.log-table")).to_contain_text("notion_add_comment")
+    shot("automation-detail")
+    assert len(comments_saying(person, TASK_ROW_IDS[0])) == 1
+    notion_sandbox.webhook_unsubscribe()
