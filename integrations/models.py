@@ -310,6 +310,10 @@ class WebhookEvent(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        # Is a newer event for this page already in? (see webhooks._superseded)
+        indexes = [
+            models.Index(fields=["connection", "entity_id", "timestamp"], name="webhook_entity")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["connection", "event_id"], name="unique_webhook_event")
         ]

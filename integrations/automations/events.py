@@ -123,6 +123,18 @@ def updated_property_ids(event: dict) -> set[str] | None:
     return ids
 
 
+def property_touched(event: dict, prop: dict | None) -> bool:
+    """Whether the event changed this property: every event but properties_updated counts as
+    touching it, and so does one that names no properties. Ids are compared decoded, since
+    Notion URL-encodes them ("%3AUPp")."""
+    if event.get("type") != "page.properties_updated":
+        return True
+    updated = updated_property_ids(event)
+    if updated is None:
+        return True
+    return prop is not None and unquote(str(prop.get("id") or "")) in updated
+
+
 def find_property(page: dict, name: str) -> dict | None:
     for key, value in (page.get("properties") or {}).items():
         if key.casefold() == name.strip().casefold() and isinstance(value, dict):

@@ -312,7 +312,8 @@ def connection_mark_invalid(*, connection: NotionConnection, detail: str) -> Non
 
 
 def connection_delete(*, connection: NotionConnection, actor: Actor) -> None:
-    """Deletes the connection and its assignments; its audit rows stay, named by snapshot."""
+    """Deletes the connection, its assignments and its automations; its audit rows stay, named
+    by snapshot, and the deletion's row lists the automations that went with it."""
     with transaction.atomic():
         action_log_record(
             workspace=connection.workspace,
@@ -320,6 +321,10 @@ def connection_delete(*, connection: NotionConnection, actor: Actor) -> None:
             action="connection.delete",
             status=ActionLog.Status.SUCCEEDED,
             connection=connection,
-            arguments={"name": connection.name, "assistants": _assignment_summary(connection)},
+            arguments={
+                "name": connection.name,
+                "assistants": _assignment_summary(connection),
+                "automations": list(connection.automations.values_list("name", flat=True)),
+            },
         )
         connection.delete()

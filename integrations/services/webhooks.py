@@ -18,8 +18,8 @@ from integrations.automations.events import (
     condition_state,
     find_property,
     parse_timestamp,
+    property_touched,
     skip_reason,
-    updated_property_ids,
 )
 from integrations.automations.variables import RunContext, event_page_id
 from integrations.models import (
@@ -264,12 +264,7 @@ def _evaluate(automation: Automation, row: WebhookEvent, load_page, record) -> _
     page = load_page(page_id)
     matched, described = condition_state(automation, page)
     prop = find_property(page, automation.property_name)
-    updated = updated_property_ids(event)
-    touched = (
-        event.get("type") != "page.properties_updated"
-        or updated is None
-        or (prop is not None and prop.get("id") in updated)
-    )
+    touched = property_touched(event, prop)
     if event.get("type") not in PAGE_STATE_EVENTS:
         # Not a change of properties (a comment, new content): the condition is a filter.
         fire = matched

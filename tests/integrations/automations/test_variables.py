@@ -88,3 +88,21 @@ def test_event_variables_are_refused_for_schedules_at_save_time():
     with pytest.raises(VariableError, match="runs on a schedule"):
         render_sample({"page_id": "{event.page_id}"}, has_event=False)
     assert render_sample({"page_id": "{event.page_id}"}, has_event=True)["page_id"]
+
+
+@pytest.mark.parametrize(
+    ("updated", "prop_id", "touched"),
+    [
+        (["%3AUPp"], "%3AUPp", True),  # as Notion sends both
+        ([":UPp"], "%3AUPp", True),  # one side decoded
+        ([{"id": "%3AUPp"}], ":UPp", True),  # objects with ids
+        (["title"], "%3AUPp", False),
+        ([], "%3AUPp", False),
+    ],
+)
+def test_a_property_counts_as_changed_when_the_event_names_its_id(updated, prop_id, touched):
+    from integrations.automations.events import property_touched
+
+    event = {"type": "page.properties_updated", "data": {"updated_properties": updated}}
+    assert property_touched(event, {"id": prop_id}) is touched
+    assert property_touched({"type": "page.created"}, {"id": prop_id}) is True

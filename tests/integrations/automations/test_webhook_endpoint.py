@@ -166,3 +166,41 @@ def test_deleting_a_connection_keeps_the_webhook_audit_rows(client, workspace):
     assert not NotionConnection.objects.exists()
     row = ActionLog.objects.get(action="webhook.verification_received")
     assert row.connection is None and row.connection_name == "Notion Workspace"
+
+
+def test_events_a_worker_never_finished_are_swept_back_to_the_queue(deliver, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from integrations.services.webhooks import webhook_event_sweep
+
+    event = make_event("page.created", "5a4d0000-0000-4000-8000-000000000002")
+    deliver.post(event)
+    row = WebhookEvent.objects.get()
+    old = timezone.now() - timedelta(seconds=settings.TOOL_CALL_STUCK_AFTER_SECONDS + 5)
+    WebhookEvent.objects.filter(pk=row.pk).update(status="received", received_at=old)
+    assert webhook_event_sweep() == [row.pk]
+    WebhookEvent.objects.filter(pk=row.pk).update(status="processed")
+    assert webhook_event_sweep() == []
+
+
+def test_deleting_a_connection_lists_its_automations_in_the_audit_row(workspace, client):
+    from integrations.models import Automation
+    from integrations.services import connection_delete
+    from integrations.services.automations import automation_create
+
+    connection = make_connection(workspace)
+    automation_create(
+        workspace=workspace,
+        connection=connection,
+        name="Nightly",
+        actor=SYSTEM,
+        trigger="cron",
+        cron="0 2 * * *",
+        tool_name="notion_list_users",
+        arguments={},
+    )
+    connection_delete(connection=connection, actor=SYSTEM)
+    assert not Automation.objects.exists()
+    assert ActionLog.objects.get(action="connection.delete").arguments["automations"] == ["Nightly"]
