@@ -57,6 +57,7 @@ bench: env
 	$(PY) python bench/overhead.py
 	$(PY) python bench/fairness.py
 	$(PY) python bench/action_log.py
+	$(PY) python bench/webhooks.py
 
 audit: sync
 	$(UV) export --frozen --format requirements-txt -o /tmp/phinite-requirements.txt -q

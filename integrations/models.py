@@ -302,6 +302,8 @@ class WebhookEvent(models.Model):
     attempt_number = models.PositiveSmallIntegerField(default=1)
     deliveries = models.PositiveSmallIntegerField(default=1)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A slot booked in the connection's shared limiter for the next attempt's page read.
+    reserved_slots = models.PositiveSmallIntegerField(default=0)
     payload = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RECEIVED)
     detail = models.CharField(max_length=300, blank=True)

@@ -31,7 +31,12 @@ from integrations.models import (
 )
 from integrations.notion import errors as notion_errors
 from integrations.notion.ratelimit import get_limiter
-from integrations.pacing import PacedNotionClient, RateLimitWait, connection_limiter_key
+from integrations.pacing import (
+    PacedNotionClient,
+    RateLimitWait,
+    connection_limiter_key,
+    slot_reserve,
+)
 from integrations.services.automations import automation_run_queue, automation_run_record
 from integrations.services.tool_execution import Outcome, _backoff
 from integrations.tools.errors import explain_notion_error
@@ -188,7 +193,8 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
         if row is None or row.status != WebhookEvent.Status.RECEIVED:
             return Outcome.finished()
         row.attempts += 1
-        row.save(update_fields=["attempts"])
+        prepaid, row.reserved_slots = row.reserved_slots, 0
+        row.save(update_fields=["attempts", "reserved_slots"])
     connection = row.connection
     if connection.status in (NotionConnection.Status.INVALID, NotionConnection.Status.DISABLED):
         return _event_done(row, f"connection {connection.status}: nothing run")
@@ -199,6 +205,7 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
         connection.token,
         limiter=get_limiter(),
         limiter_key=connection_limiter_key(connection.pk),
+        prepaid_slots=prepaid,
     )
     pages: dict[str, dict] = {}
     read_at: dict[str, object] = {}
@@ -227,7 +234,7 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
                 ),
             )
         except RateLimitWait as wait:
-            return _event_later(row, wait.seconds)
+            return _event_paced(row, wait.seconds)
         except redis.exceptions.RedisError:
             return _event_later(row, _backoff(row.attempts))
         except notion_errors.NotionError as exc:
@@ -386,6 +393,19 @@ def _trigger_failed(automation, row, connection, exc, request_ids) -> None:
             trigger_event_id=row.event_id,
         )
         automation_run_record(log=log)
+
+
+def _event_paced(row: WebhookEvent, seconds: float) -> Outcome:
+    """The connection is at Notion's pace: book the next slot so the event wakes at its own
+    turn (not with every other waiting event), and don't count it as a failed attempt."""
+    booked, reserved = slot_reserve(get_limiter(), row.connection_id, count=1)
+    wait = booked if reserved else max(booked, seconds)
+    WebhookEvent.objects.filter(pk=row.pk).update(
+        attempts=max(0, row.attempts - 1),
+        reserved_slots=1 if reserved else 0,
+        detail=f"waiting {wait:.1f}s for Notion's rate limit",
+    )
+    return Outcome.later(wait)
 
 
 def _event_later(row: WebhookEvent, seconds: float) -> Outcome:

@@ -225,3 +225,38 @@ def test_an_event_automation_without_condition_runs_once_per_event(
     ]
     assert texts.count(f"Welcome, {title}!") == 1
     assert automation.runs.get().trigger_event_id == event["id"]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_an_event_waiting_for_notions_pace_books_its_turn_and_keeps_its_attempts(
+    hooked_connection, person, settings
+):
+    """Found by bench/webhooks.py: waits for the rate limit once counted as failed attempts,
+    and behind a backlog events gave up. A wait books a slot and costs no attempt."""
+    import time
+
+    from integrations.notion.ratelimit import get_limiter
+    from integrations.pacing import connection_limiter_key
+    from integrations.services.webhooks import webhook_event_process, webhook_event_receive
+
+    settings.NOTION_RATE_LIMIT_PER_SECOND = 1.0
+    settings.NOTION_RATE_LIMIT_BURST = 1
+    close_on_done_automation(hooked_connection)
+    person.set_status(ROW, "Done")
+    # Not committed (no transaction=True), so nothing runs it: this test drives it by hand.
+    row, _ = webhook_event_receive(
+        connection=hooked_connection, event=_status_event(person, ROW, at=datetime.now(UTC))
+    )
+    key = connection_limiter_key(hooked_connection.pk)
+    assert get_limiter().acquire(key) == 0  # another call took the connection's only slot
+
+    outcome = webhook_event_process(event_pk=row.pk)
+
+    row.refresh_from_db()
+    assert not outcome.done and 0 < outcome.retry_in <= 2.5
+    assert (row.status, row.attempts, row.reserved_slots) == ("received", 0, 1)
+    assert "waiting" in row.detail
+    time.sleep(outcome.retry_in)
+    assert webhook_event_process(event_pk=row.pk).done
+    row.refresh_from_db()
+    assert row.status == "processed" and row.attempts == 1
