@@ -338,7 +338,10 @@ def automation_run_record(*, log: ActionLog) -> None:
     )
     limit = settings.AUTOMATION_MAX_CONSECUTIVE_FAILURES
     with transaction.atomic():
-        automation = runs.select_for_update().select_related("workspace", "connection").first()
+        # Lock the automation alone, not the joined connection and workspace rows.
+        automation = (
+            runs.select_for_update(of=("self",)).select_related("workspace", "connection").first()
+        )
         if (
             automation is None
             or automation.paused_reason
@@ -381,7 +384,9 @@ def automations_dispatch_due(*, now: datetime | None = None) -> list[int]:
     for pk in list(due.values_list("pk", flat=True)[:500]):
         with transaction.atomic():
             automation = (
-                due.select_for_update(skip_locked=True)
+                # of=self: a lock on the joined connection row (another automation's dispatch,
+                # a webhook handshake) must not make SKIP LOCKED pass this automation over.
+                due.select_for_update(skip_locked=True, of=("self",))
                 .select_related("workspace", "connection")
                 .filter(pk=pk)
                 .first()

@@ -185,7 +185,7 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
     is keyed by the event id."""
     with transaction.atomic():
         row = (
-            WebhookEvent.objects.select_for_update()
+            WebhookEvent.objects.select_for_update(of=("self",))
             .select_related("connection", "connection__workspace")
             .filter(pk=event_pk)
             .first()

@@ -139,3 +139,40 @@ def test_interval_schedules_keep_their_rhythm(workspace, sandbox_settings):
 def test_bad_cron_expressions_are_refused_in_words(bad):
     with pytest.raises(ScheduleError):
         cron_check(bad)
+
+
+def test_a_locked_connection_row_does_not_make_the_dispatcher_skip_its_automations(
+    weekly, workspace
+):
+    """SKIP LOCKED must look at the automation's row only: a transaction holding the connection
+    (a handshake, another dispatcher's run) once made due automations be passed over."""
+    import threading
+
+    from django.db import connection as db_connection
+    from django.db import transaction
+
+    from integrations.models import NotionConnection
+    from tests.proof.conftest import require_postgres
+
+    require_postgres()
+    with time_machine.travel(utc(2026, 10, 20, 12), tick=False):
+        automation = weekly()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_connection_row():
+        with transaction.atomic():
+            NotionConnection.objects.select_for_update().get(pk=automation.connection_id)
+            holding.set()
+            release.wait(10)
+        db_connection.close()
+
+    holder = threading.Thread(target=hold_the_connection_row)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        with time_machine.travel(utc(2026, 10, 26, 8, 1)):
+            queued = automations_dispatch_due()
+    finally:
+        release.set()
+        holder.join()
+    assert len(queued) == 1
