@@ -39,7 +39,7 @@ def _until_done(attempt) -> None:
 def webhook_event_enqueue(event_pk: int) -> None:
     """Hands a received webhook event to the workers (or handles it here, with no broker)."""
     if tasks_run_in_process():
-        from integrations.services.webhooks import webhook_event_process
+        from integrations.services.webhook_events import webhook_event_process
 
         _until_done(lambda: webhook_event_process(event_pk=event_pk))
         return
@@ -48,7 +48,7 @@ def webhook_event_enqueue(event_pk: int) -> None:
 
 @shared_task(name="integrations.webhook_event_run", acks_late=True, reject_on_worker_lost=True)
 def webhook_event_run(event_pk: int) -> None:
-    from integrations.services.webhooks import webhook_event_process
+    from integrations.services.webhook_events import webhook_event_process
 
     outcome = webhook_event_process(event_pk=event_pk)
     if not outcome.done:
@@ -58,7 +58,7 @@ def webhook_event_run(event_pk: int) -> None:
 @shared_task(name="integrations.automations_dispatch")
 def automations_dispatch() -> int:
     """Queues the runs of scheduled automations that are due (celery beat calls this)."""
-    from integrations.services.automations import automations_dispatch_due
+    from integrations.services.schedules import automations_dispatch_due
 
     return len(automations_dispatch_due())
 

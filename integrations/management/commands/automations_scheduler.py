@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from integrations.services.automations import automations_dispatch_due
+from integrations.services.schedules import automations_dispatch_due
 
 
 class Command(BaseCommand):

@@ -237,7 +237,8 @@ def test_an_event_waiting_for_notions_pace_books_its_turn_and_keeps_its_attempts
 
     from integrations.notion.ratelimit import get_limiter
     from integrations.pacing import connection_limiter_key
-    from integrations.services.webhooks import webhook_event_process, webhook_event_receive
+    from integrations.services.webhook_events import webhook_event_process
+    from integrations.services.webhooks import webhook_event_receive
 
     settings.NOTION_RATE_LIMIT_PER_SECOND = 1.0
     settings.NOTION_RATE_LIMIT_BURST = 1

@@ -9,7 +9,8 @@ import time_machine
 from integrations.automations.schedule import ScheduleError, cron_check, next_runs
 from integrations.models import ActionLog, Automation
 from integrations.notion.sandbox.seed import ROOT_PAGE_ID
-from integrations.services.automations import automation_create, automations_dispatch_due
+from integrations.services.automations import automation_create
+from integrations.services.schedules import automations_dispatch_due
 from integrations.services.templates import template_create
 from tests.fixtures.factories import SYSTEM, make_connection
 
