@@ -46,13 +46,16 @@ def notion_webhook(request, connection_id: int):
     """Unsigned: only Notion's handshake is accepted. Signed: the signature must match the
     stored verification token, or nothing is read further. Answers as soon as the event is
     stored and queued."""
-    length = int(request.headers.get("Content-Length") or 0)
-    if length > settings.WEBHOOK_MAX_BODY_BYTES:
-        return _answer(413, "too_large", "The delivery is larger than any Notion event.")
+    too_large = _answer(413, "too_large", "The delivery is larger than any Notion event.")
+    declared = request.headers.get("Content-Length") or "0"
+    if not declared.isdigit() or int(declared) > settings.WEBHOOK_MAX_BODY_BYTES:
+        return too_large
     connection = NotionConnection.objects.filter(pk=connection_id).first()
     if connection is None:
         return _answer(404, "not_found", "No webhook endpoint here.")
     raw = request.body
+    if len(raw) > settings.WEBHOOK_MAX_BODY_BYTES:
+        return too_large
     signature = request.headers.get(SIGNATURE_HEADER)
     if not signature:
         token = _handshake_token(raw)

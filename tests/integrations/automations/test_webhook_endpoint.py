@@ -132,6 +132,11 @@ def test_malformed_and_oversized_bodies_are_refused(deliver, settings):
     settings.WEBHOOK_MAX_BODY_BYTES = 100
     big = make_event("page.created", "x", data={"pad": "x" * 500})
     assert deliver.post(big).status_code == 413
+    body = json.dumps(make_event("page.created", "x")).encode()
+    garbled = deliver.client.post(
+        deliver.url, data=body, content_type="application/json", CONTENT_LENGTH="12abc"
+    )
+    assert garbled.status_code == 413
     assert not WebhookEvent.objects.exists()
 
 
