@@ -45,23 +45,13 @@ COMMENT = "Closed by Phinite"
 
 def _automation_create(connection_id: int):
     from integrations.audit import Actor
-    from integrations.models import Automation, NotionConnection
+    from integrations.automations.examples import close_finished_tasks
+    from integrations.models import NotionConnection
     from integrations.notion.sandbox.seed import TASKS_DATABASE_ID
-    from integrations.services.automations import automation_create
 
     connection = NotionConnection.objects.get(pk=connection_id)
-    return automation_create(
-        workspace=connection.workspace,
-        connection=connection,
-        name="Close finished tasks",
-        actor=Actor.system("bench"),
-        trigger=Automation.Trigger.EVENT,
-        event_types=["page.properties_updated"],
-        scope_id=TASKS_DATABASE_ID,
-        property_name="Status",
-        property_value="Done",
-        tool_name="notion_add_comment",
-        arguments={"page_id": "{event.page_id}", "text": COMMENT},
+    return close_finished_tasks(
+        connection, actor=Actor.system("bench"), scope_id=TASKS_DATABASE_ID, text=COMMENT
     )
 
 

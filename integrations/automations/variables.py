@@ -14,6 +14,7 @@ from typing import Any
 
 from integrations.notion.markdown import rich_text_to_plain
 from integrations.tools.properties.plain import page_properties_plain
+from integrations.tools.templates.variables import strings_in
 
 from .schedule import zone
 
@@ -59,6 +60,9 @@ class RunContext:
     event: dict | None = None
     # Loads the event's page from Notion, once, when a {event.page.*} variable needs it.
     page_loader: Callable[[str], dict] | None = None
+    # What {event.page.properties.<Name>} gives for a property the page lacks (sample renders
+    # at save time, before any page is known); None: that is an error.
+    missing_property: Any = None
     _page: dict | None = field(default=None, repr=False)
 
     def page(self) -> dict:
@@ -109,6 +113,8 @@ def _event_value(name: str, ctx: RunContext) -> Any:
     for key, value in values.items():
         if key.casefold() == wanted.casefold():
             return value
+    if ctx.missing_property is not None:
+        return ctx.missing_property
     raise VariableError(f"The page has no property “{wanted}”.")
 
 
@@ -217,33 +223,26 @@ def sample_context(*, has_event: bool, timezone: str = "UTC") -> RunContext:
             },
         }
     sample_page = {"id": SAMPLE_ID, "url": "https://www.notion.so/sample", "properties": {}}
-    ctx = RunContext(
+    return RunContext(
         now=datetime.now(UTC),
         timezone=timezone,
         automation_name="sample",
         event=event,
         page_loader=lambda page_id: sample_page,
+        missing_property="sample",
     )
-    return ctx
 
 
 def render_sample(arguments: Any, *, has_event: bool, timezone: str = "UTC") -> Any:
-    """Renders with sample values; unknown page properties render empty rather than failing,
+    """Renders with sample values; page properties render as "sample" rather than failing,
     since the page is only known when the event arrives."""
-    ctx = sample_context(has_event=has_event, timezone=timezone)
+    return render_arguments(arguments, sample_context(has_event=has_event, timezone=timezone))
 
-    def lenient(value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return render_string(value, ctx)
-            except VariableError as exc:
-                if "has no property" in str(exc):
-                    return "sample"
-                raise
-        if isinstance(value, list):
-            return [lenient(item) for item in value]
-        if isinstance(value, dict):
-            return {key: lenient(item) for key, item in value.items()}
-        return value
 
-    return lenient(arguments)
+def uses_event(arguments: Any) -> bool:
+    """Whether any string in the arguments uses an {event.*} variable (literal {{…}} aside)."""
+    return any(
+        (match.group(1) or "").strip().startswith("event.")
+        for text in strings_in(arguments)
+        for match in _TOKEN.finditer(text)
+    )

@@ -20,6 +20,7 @@ from integrations.automations.variables import (
     VariableError,
     render_arguments,
     render_sample,
+    uses_event,
 )
 from integrations.models import ActionLog, Automation, NotionConnection
 from integrations.services.tool_calls import (
@@ -229,7 +230,7 @@ class AutomationRunRefused(Exception):
 def automation_run_now(*, automation: Automation, actor: Actor) -> ActionLog:
     """Runs the action once, now, as the automation (the admin who asked is in the audit
     row of the request)."""
-    if automation.trigger == Automation.Trigger.EVENT and _uses_event(automation.arguments):
+    if automation.trigger == Automation.Trigger.EVENT and uses_event(automation.arguments):
         raise AutomationRunRefused(
             "This automation's arguments use {event.*} variables, which only a Notion event "
             "fills in; it can't run without one."
@@ -252,12 +253,6 @@ def automation_run_now(*, automation: Automation, actor: Actor) -> ActionLog:
             key=f"manual:{request_id}",
             trigger_event_id=f"manual:{request_id}",
         )
-
-
-def _uses_event(arguments) -> bool:
-    import json
-
-    return "{event." in json.dumps(arguments)
 
 
 def automation_run_queue(

@@ -4,6 +4,7 @@ and the runs it queues (once per event, whatever the order or number of deliveri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import redis
 from django.db import IntegrityError, transaction
@@ -40,6 +41,22 @@ from integrations.tools.errors import explain_notion_error
 MAX_EVENT_ATTEMPTS = 8
 
 
+class _PageReader:
+    """Reads each page of an event once, however many automations ask, and remembers when."""
+
+    def __init__(self, client):
+        self.client = client
+        self.pages: dict[str, dict] = {}
+        self.read_at: dict[str, datetime] = {}
+
+    def __call__(self, page_id: str) -> dict:
+        if page_id not in self.pages:
+            # Taken before the request: the read reflects every change made before this time.
+            self.read_at[page_id] = timezone.now()
+            self.pages[page_id] = self.client.pages_retrieve(page_id)
+        return self.pages[page_id]
+
+
 @dataclass
 class _Evaluation:
     fired: bool
@@ -74,17 +91,7 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
         limiter_key=connection_limiter_key(connection.pk),
         prepaid_slots=prepaid,
     )
-    pages: dict[str, dict] = {}
-    read_at: dict[str, object] = {}
-
-    def load_page(page_id: str) -> dict:
-        if page_id not in pages:
-            # Taken before the request: the page read reflects every change made before this.
-            read_at[page_id] = timezone.now()
-            pages[page_id] = client.pages_retrieve(page_id)
-        return pages[page_id]
-
-    load_page.read_at = read_at  # type: ignore[attr-defined]
+    load_page = _PageReader(client)
 
     notes = []
     for automation in automations:
@@ -115,7 +122,9 @@ def webhook_event_process(*, event_pk: int) -> Outcome:
     return _event_done(row, "; ".join(notes) or "no automation listens to this event")
 
 
-def _evaluate(automation: Automation, row: WebhookEvent, load_page, record) -> _Evaluation:
+def _evaluate(
+    automation: Automation, row: WebhookEvent, load_page: _PageReader, record
+) -> _Evaluation:
     """Whether the event makes the automation run (and queues the run). `record` audits the
     page read, before the run it may lead to."""
     event = row.payload

@@ -23,6 +23,30 @@ _TOKEN_FIELDS = (
 )
 
 
+def _locked(connection: NotionConnection) -> NotionConnection:
+    return NotionConnection.objects.select_for_update().get(pk=connection.pk)
+
+
+def _token_store(connection: NotionConnection, token: str) -> None:
+    """Stores a newly arrived token (not shown yet), or forgets it with ""."""
+    connection.webhook_token = token
+    connection.webhook_token_last4 = token[-4:]
+    connection.webhook_token_received_at = timezone.now() if token else None
+    connection.webhook_token_revealed_at = None
+    connection.save(update_fields=_TOKEN_FIELDS)
+
+
+def _audit(connection: NotionConnection, actor: Actor, action: str, result: dict) -> None:
+    action_log_record(
+        workspace=connection.workspace,
+        actor=actor,
+        action=action,
+        status=ActionLog.Status.SUCCEEDED,
+        connection=connection,
+        result=result,
+    )
+
+
 class WebhookEventInvalid(ValueError):
     """A signed delivery whose body is not a Notion event."""
 
@@ -36,22 +60,15 @@ def webhook_verification_receive(*, connection: NotionConnection, token: str) ->
     """Stores the verification token Notion posts when a subscription is created. Accepted
     only while the connection has none (new, or reset by an admin), so nobody who merely
     knows the URL can replace the token deliveries are checked with."""
-    connection = NotionConnection.objects.select_for_update().get(pk=connection.pk)
+    connection = _locked(connection)
     if connection.webhook_token:
         return False
-    token = token.strip()
-    connection.webhook_token = token
-    connection.webhook_token_last4 = token[-4:]
-    connection.webhook_token_received_at = timezone.now()
-    connection.webhook_token_revealed_at = None
-    connection.save(update_fields=_TOKEN_FIELDS)
-    action_log_record(
-        workspace=connection.workspace,
-        actor=Actor.system("Notion webhook"),
-        action="webhook.verification_received",
-        status=ActionLog.Status.SUCCEEDED,
-        connection=connection,
-        result={"token_last4": connection.webhook_token_last4},
+    _token_store(connection, token.strip())
+    _audit(
+        connection,
+        Actor.system("Notion webhook"),
+        "webhook.verification_received",
+        {"token_last4": connection.webhook_token_last4},
     )
     return True
 
@@ -59,7 +76,7 @@ def webhook_verification_receive(*, connection: NotionConnection, token: str) ->
 @transaction.atomic
 def webhook_token_reveal(*, connection: NotionConnection, actor: Actor) -> str:
     """The verification token in full, once, for the admin to paste back into Notion."""
-    connection = NotionConnection.objects.select_for_update().get(pk=connection.pk)
+    connection = _locked(connection)
     if not connection.webhook_token:
         raise WebhookTokenUnavailable("No verification token has arrived from Notion yet.")
     if connection.webhook_token_revealed_at is not None:
@@ -69,13 +86,8 @@ def webhook_token_reveal(*, connection: NotionConnection, actor: Actor) -> str:
         )
     connection.webhook_token_revealed_at = timezone.now()
     connection.save(update_fields=["webhook_token_revealed_at", "updated_at"])
-    action_log_record(
-        workspace=connection.workspace,
-        actor=actor,
-        action="webhook.token_reveal",
-        status=ActionLog.Status.SUCCEEDED,
-        connection=connection,
-        result={"token_last4": connection.webhook_token_last4},
+    _audit(
+        connection, actor, "webhook.token_reveal", {"token_last4": connection.webhook_token_last4}
     )
     return connection.webhook_token
 
@@ -83,21 +95,10 @@ def webhook_token_reveal(*, connection: NotionConnection, actor: Actor) -> str:
 @transaction.atomic
 def webhook_reset(*, connection: NotionConnection, actor: Actor) -> None:
     """Forgets the verification token so Notion's next handshake is accepted."""
-    connection = NotionConnection.objects.select_for_update().get(pk=connection.pk)
+    connection = _locked(connection)
     last4 = connection.webhook_token_last4
-    connection.webhook_token = ""
-    connection.webhook_token_last4 = ""
-    connection.webhook_token_received_at = None
-    connection.webhook_token_revealed_at = None
-    connection.save(update_fields=_TOKEN_FIELDS)
-    action_log_record(
-        workspace=connection.workspace,
-        actor=actor,
-        action="webhook.reset",
-        status=ActionLog.Status.SUCCEEDED,
-        connection=connection,
-        result={"forgotten_token_last4": last4},
-    )
+    _token_store(connection, "")
+    _audit(connection, actor, "webhook.reset", {"forgotten_token_last4": last4})
 
 
 def webhook_event_receive(*, connection: NotionConnection, event) -> tuple[WebhookEvent, bool]:

@@ -10,9 +10,13 @@ from django.urls import reverse
 
 from integrations.automations.events import signature_for
 from integrations.models import ActionLog, NotionConnection, WebhookEvent
-from integrations.notion.sandbox.seed import BOT_ID, TASK_ROW_IDS, TASKS_DATABASE_ID
+from integrations.notion.sandbox.seed import BOT_ID, TASK_ROW_IDS
 from tests.fixtures.factories import make_connection
-from tests.integrations.automations.conftest import PersonInNotion, close_on_done, make_event
+from tests.integrations.automations.conftest import (
+    PersonInNotion,
+    close_on_done,
+    status_event,
+)
 from tests.proof import leaks
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,16 +45,7 @@ def test_the_webhook_token_appears_only_in_its_one_reveal(
         )
         reveal = admin.post(reverse("integrations:notion_webhook_reveal", args=[connection.pk]))
         person.set_status(TASK_ROW_IDS[0], "Done")
-        status_id = person.page(TASK_ROW_IDS[0])["properties"]["Status"]["id"]
-        event = make_event(
-            "page.properties_updated",
-            TASK_ROW_IDS[0],
-            timestamp=datetime.now(UTC),
-            data={
-                "parent": {"id": TASKS_DATABASE_ID, "type": "database"},
-                "updated_properties": [status_id],
-            },
-        )
+        event = status_event(person, TASK_ROW_IDS[0], at=datetime.now(UTC))
         body = json.dumps(event).encode()
         answers = [
             notion.post(hook, body, "application/json", HTTP_X_NOTION_SIGNATURE=signature)

@@ -18,17 +18,20 @@ from django.core.management.base import BaseCommand
 from assistants.models import Assistant
 from assistants.services import assistant_create, assistant_rotate_key
 from integrations.audit import Actor
+from integrations.automations.examples import (
+    CLOSE_FINISHED_TASKS,
+    CLOSING_COMMENT,
+    close_finished_tasks,
+)
 from integrations.models import Automation, NotionConnection
 from integrations.services import connection_create
-from integrations.services.automations import automation_create
 from workspaces.models import Membership, Workspace
 from workspaces.services import workspace_create
 
 DEMO_DIR = Path(settings.BASE_DIR) / ".demo"
 ACTOR = Actor.system("make demo")
 CONNECTION_NAME = "Notion Sandbox"
-AUTOMATION_NAME = "Close finished tasks"
-CLOSING_COMMENT = "Closed by Phinite"
+AUTOMATION_NAME = CLOSE_FINISHED_TASKS
 
 
 class Command(BaseCommand):
@@ -130,19 +133,7 @@ class Command(BaseCommand):
         if not Automation.objects.filter(workspace=workspace, name=AUTOMATION_NAME).exists():
             from integrations.notion.sandbox.seed import TASKS_DATABASE_ID
 
-            automation_create(
-                workspace=workspace,
-                connection=connection,
-                name=AUTOMATION_NAME,
-                actor=ACTOR,
-                trigger=Automation.Trigger.EVENT,
-                event_types=["page.properties_updated"],
-                scope_id=TASKS_DATABASE_ID,
-                property_name="Status",
-                property_value="Done",
-                tool_name="notion_add_comment",
-                arguments={"page_id": "{event.page_id}", "text": CLOSING_COMMENT},
-            )
+            close_finished_tasks(connection, actor=ACTOR, scope_id=TASKS_DATABASE_ID)
         credentials.write_text(json.dumps({"password": password}))
         return password, key
 

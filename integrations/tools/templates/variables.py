@@ -16,22 +16,23 @@ def variables_in(*texts: Any) -> list[str]:
     """Variable names used in the texts (strings inside lists and dicts too), in order."""
     found: list[str] = []
     for text in texts:
-        for string in _strings(text):
+        for string in strings_in(text):
             for match in _TOKEN.finditer(string):
                 if match.group(1) and match.group(1) not in found:
                     found.append(match.group(1))
     return found
 
 
-def _strings(value: Any):
+def strings_in(value: Any):
+    """Every string inside `value` (dict values and list items, at any depth)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings_in(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            yield from _strings(item)
+            yield from strings_in(item)
 
 
 def _as_text(value: Any) -> str:

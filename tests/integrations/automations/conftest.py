@@ -9,36 +9,23 @@ import pytest
 import requests
 
 from integrations.automations.events import signature_for
-from integrations.models import Automation
+from integrations.automations.examples import CLOSING_COMMENT, close_finished_tasks
 from integrations.notion.sandbox.seed import (
     BOT_ID,
     SANDBOX_LEGACY_TOKEN,
+    TASKS_DATA_SOURCE_ID,
     TASKS_DATABASE_ID,
     WORKSPACE_ID,
 )
-from integrations.services.automations import automation_create
 from integrations.services.webhooks import webhook_verification_receive
 from tests.fixtures.factories import SYSTEM, make_connection
 
 WEBHOOK_TOKEN = "secret_webhook_verification_0123456789abcdef"
-CLOSING_COMMENT = "Closed by Phinite"
 
 
 def close_on_done(connection, *, scope_id=TASKS_DATABASE_ID, text=CLOSING_COMMENT):
     """The issue's example: when a row of the Tasks database gets Status = Done, comment."""
-    return automation_create(
-        workspace=connection.workspace,
-        connection=connection,
-        name="Close finished tasks",
-        actor=SYSTEM,
-        trigger=Automation.Trigger.EVENT,
-        event_types=["page.properties_updated"],
-        scope_id=scope_id,
-        property_name="Status",
-        property_value="Done",
-        tool_name="notion_add_comment",
-        arguments={"page_id": "{event.page_id}", "text": text},
-    )
+    return close_finished_tasks(connection, actor=SYSTEM, scope_id=scope_id, text=text)
 
 
 def comments_saying(person, page_id, text=CLOSING_COMMENT) -> list[dict]:
@@ -99,6 +86,25 @@ def make_event(kind, entity_id, *, data=None, timestamp=None, author=None, event
         "entity": {"id": entity_id, "type": "comment" if kind.startswith("comment") else "page"},
         "data": data or {},
     }
+
+
+def status_event(person, page_id, *, at=None, event_id=None):
+    """Notion's page.properties_updated event for a change of the Tasks row's Status."""
+    status_id = person.page(page_id)["properties"]["Status"]["id"]
+    return make_event(
+        "page.properties_updated",
+        page_id,
+        timestamp=at,
+        event_id=event_id,
+        data={
+            "parent": {
+                "id": TASKS_DATABASE_ID,
+                "type": "database",
+                "data_source_id": TASKS_DATA_SOURCE_ID,
+            },
+            "updated_properties": [status_id],
+        },
+    )
 
 
 class PersonInNotion:

@@ -9,13 +9,12 @@ from integrations.models import ActionLog, Automation, WebhookEvent
 from integrations.notion.sandbox.seed import (
     BOT_ID,
     TASK_ROW_IDS,
-    TASKS_DATA_SOURCE_ID,
     TASKS_DATABASE_ID,
 )
 from integrations.services.automations import automation_create
 from tests.fixtures.factories import SYSTEM
 
-from .conftest import CLOSING_COMMENT, comments_saying, make_event
+from .conftest import CLOSING_COMMENT, comments_saying, make_event, status_event
 from .conftest import close_on_done as close_on_done_automation
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,24 +28,6 @@ def close_on_done(hooked_connection):
     return close_on_done_automation(hooked_connection)
 
 
-def _status_event(person, page_id, *, at, event_id=None):
-    status_id = person.page(page_id)["properties"]["Status"]["id"]
-    return make_event(
-        "page.properties_updated",
-        page_id,
-        timestamp=at,
-        event_id=event_id,
-        data={
-            "parent": {
-                "id": TASKS_DATABASE_ID,
-                "type": "database",
-                "data_source_id": TASKS_DATA_SOURCE_ID,
-            },
-            "updated_properties": [status_id],
-        },
-    )
-
-
 def _closing_comments(person, page_id):
     return comments_saying(person, page_id)
 
@@ -55,7 +36,7 @@ def test_status_becoming_done_adds_one_comment_even_when_delivered_twice(
     close_on_done, deliver, person
 ):
     person.set_status(ROW, "Done")
-    event = _status_event(person, ROW, at=datetime.now(UTC))
+    event = status_event(person, ROW, at=datetime.now(UTC))
 
     first = deliver.post(event)
     again = deliver.post(event)
@@ -77,9 +58,9 @@ def test_status_becoming_done_adds_one_comment_even_when_delivered_twice(
 def test_out_of_order_events_for_one_change_fire_once(close_on_done, deliver, person):
     start = datetime.now(UTC)
     person.set_status(ROW, "In progress")
-    older = _status_event(person, ROW, at=start)
+    older = status_event(person, ROW, at=start)
     person.set_status(ROW, "Done")
-    newer = _status_event(person, ROW, at=start + timedelta(seconds=5))
+    newer = status_event(person, ROW, at=start + timedelta(seconds=5))
 
     # Notion delivers the newer event first, then the older one, then the newer again.
     for event in (newer, older, newer):
@@ -93,11 +74,11 @@ def test_out_of_order_events_for_one_change_fire_once(close_on_done, deliver, pe
 def test_each_qualifying_change_fires_and_other_changes_do_not(close_on_done, deliver, person):
     for status in ("In progress", "Done", None, "In progress", "Done"):
         if status is None:  # the title changes while the row stays Done
-            event = _status_event(person, ROW, at=datetime.now(UTC))
+            event = status_event(person, ROW, at=datetime.now(UTC))
             event["data"]["updated_properties"] = ["title"]
         else:
             person.set_status(ROW, status)
-            event = _status_event(person, ROW, at=datetime.now(UTC))
+            event = status_event(person, ROW, at=datetime.now(UTC))
         assert deliver.post(event).status_code == 200
 
     # Not started → In progress → Done (1) → title edit → In progress → Done (2)
@@ -107,23 +88,23 @@ def test_each_qualifying_change_fires_and_other_changes_do_not(close_on_done, de
 
 def test_a_flip_back_to_done_seen_late_counts_once_in_either_order(close_on_done, deliver, person):
     person.set_status(ROW, "Done")
-    deliver.post(_status_event(person, ROW, at=datetime.now(UTC)))
+    deliver.post(status_event(person, ROW, at=datetime.now(UTC)))
     assert len(_closing_comments(person, ROW)) == 1
 
     # Done → In progress → Done, both changes made before either event is handled.
     person.set_status(ROW, "In progress")
-    away = _status_event(person, ROW, at=datetime.now(UTC))
+    away = status_event(person, ROW, at=datetime.now(UTC))
     person.set_status(ROW, "Done")
-    back = _status_event(person, ROW, at=datetime.now(UTC))
+    back = status_event(person, ROW, at=datetime.now(UTC))
     deliver.post(away)  # read after both changes: the row is Done again, and Status changed
     deliver.post(back)  # already visible in that read: not a second change
     assert len(_closing_comments(person, ROW)) == 2
 
     # The same again, delivered newest first.
     person.set_status(ROW, "In progress")
-    away = _status_event(person, ROW, at=datetime.now(UTC))
+    away = status_event(person, ROW, at=datetime.now(UTC))
     person.set_status(ROW, "Done")
-    back = _status_event(person, ROW, at=datetime.now(UTC))
+    back = status_event(person, ROW, at=datetime.now(UTC))
     deliver.post(back)
     deliver.post(away)
     assert len(_closing_comments(person, ROW)) == 3
@@ -132,9 +113,9 @@ def test_a_flip_back_to_done_seen_late_counts_once_in_either_order(close_on_done
 
 def test_rows_of_another_database_and_other_properties_do_not_fire(close_on_done, deliver, person):
     person.set_status(ROW, "Done")
-    elsewhere = _status_event(person, ROW, at=datetime.now(UTC))
+    elsewhere = status_event(person, ROW, at=datetime.now(UTC))
     elsewhere["data"]["parent"] = {"id": "0" * 8 + "-0000-4000-8000-000000000000", "type": "page"}
-    title_only = _status_event(person, ROW, at=datetime.now(UTC))
+    title_only = status_event(person, ROW, at=datetime.now(UTC))
     title_only["data"]["updated_properties"] = ["title"]
 
     deliver.post(elsewhere)
@@ -151,14 +132,14 @@ def test_changes_made_by_our_own_integration_are_ignored_unless_asked(
     close_on_done, deliver, person
 ):
     person.set_status(ROW, "Done")
-    own = _status_event(person, ROW, at=datetime.now(UTC))
+    own = status_event(person, ROW, at=datetime.now(UTC))
     own["authors"] = [{"id": BOT_ID, "type": "bot"}]
     deliver.post(own)
     assert not close_on_done.runs.exists()
 
     Automation.objects.filter(pk=close_on_done.pk).update(include_own_changes=True)
     tool_runs = close_on_done.runs.filter(action__startswith="tool.")
-    again = _status_event(person, ROW, at=datetime.now(UTC) + timedelta(seconds=1))
+    again = status_event(person, ROW, at=datetime.now(UTC) + timedelta(seconds=1))
     again["authors"] = [{"id": BOT_ID, "type": "bot"}]
     deliver.post(again)
     assert tool_runs.count() == 1
@@ -246,7 +227,7 @@ def test_an_event_waiting_for_notions_pace_books_its_turn_and_keeps_its_attempts
     person.set_status(ROW, "Done")
     # Not committed (no transaction=True), so nothing runs it: this test drives it by hand.
     row, _ = webhook_event_receive(
-        connection=hooked_connection, event=_status_event(person, ROW, at=datetime.now(UTC))
+        connection=hooked_connection, event=status_event(person, ROW, at=datetime.now(UTC))
     )
     key = connection_limiter_key(hooked_connection.pk)
     assert get_limiter().acquire(key) == 0  # another call took the connection's only slot

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from integrations.models import WebhookEvent
-from integrations.notion.sandbox.seed import TASK_ROW_IDS, TASKS_DATA_SOURCE_ID, TASKS_DATABASE_ID
+from integrations.notion.sandbox.seed import TASK_ROW_IDS, TASKS_DATA_SOURCE_ID
 
-from .conftest import close_on_done, comments_saying, make_event
+from .conftest import close_on_done, comments_saying, status_event
 
 pytestmark = [pytest.mark.redis]
 
@@ -31,20 +31,7 @@ def test_events_are_handled_by_the_worker_once_per_change(
 ):
     automation = close_on_done(hooked_connection, scope_id=TASKS_DATA_SOURCE_ID, text=COMMENT)
     person.set_status(ROW, "Done")
-    status_id = person.page(ROW)["properties"]["Status"]["id"]
-    event = make_event(
-        "page.properties_updated",
-        ROW,
-        timestamp=datetime.now(UTC),
-        data={
-            "parent": {
-                "id": TASKS_DATABASE_ID,
-                "type": "database",
-                "data_source_id": TASKS_DATA_SOURCE_ID,
-            },
-            "updated_properties": [status_id],
-        },
-    )
+    event = status_event(person, ROW, at=datetime.now(UTC))
 
     answers = [deliver.post(event).json()["result"] for _ in range(3)]
 

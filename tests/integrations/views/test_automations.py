@@ -403,16 +403,24 @@ def test_run_now_of_an_event_automation_using_event_variables_is_refused(admin_c
     assert not automation.runs.exists()
 
 
+def _run_row(automation, **fields) -> ActionLog:
+    """A finished run of the automation's tool, as the worker leaves it."""
+    return ActionLog.objects.create(
+        workspace=automation.workspace,
+        actor_type=ActionLog.ActorType.AUTOMATION,
+        actor_automation=automation,
+        actor_name=automation.name,
+        connection=automation.connection,
+        action="tool.notion_search_pages",
+        **fields,
+    )
+
+
 def test_history_lists_runs_newest_first_with_their_errors(admin_client, connection):
     automation = _schedule(connection)
     for n in range(3):
-        ActionLog.objects.create(
-            workspace=connection.workspace,
-            actor_type=ActionLog.ActorType.AUTOMATION,
-            actor_automation=automation,
-            actor_name=automation.name,
-            connection=connection,
-            action="tool.notion_search_pages",
+        _run_row(
+            automation,
             status=ActionLog.Status.FAILED,
             error_code="object_not_found",
             error_message=f"Run {n} could not find the page.",
@@ -427,15 +435,7 @@ def test_history_lists_runs_newest_first_with_their_errors(admin_client, connect
 def test_the_strip_of_recent_runs_shows_each_run_oldest_first(admin_client, connection):
     automation = _schedule(connection)
     for status in ("succeeded", "failed", "succeeded", "rejected"):
-        ActionLog.objects.create(
-            workspace=connection.workspace,
-            actor_type=ActionLog.ActorType.AUTOMATION,
-            actor_automation=automation,
-            actor_name=automation.name,
-            connection=connection,
-            action="tool.notion_search_pages",
-            status=status,
-        )
+        _run_row(automation, status=status)
     page = admin_client.get(reverse("integrations:automation_detail", args=[automation.pk]))
     text = page.content.decode()
     strip = text[text.index('class="run-strip"') : text.index("</span>", text.index("run-strip"))]

@@ -85,9 +85,8 @@ def test_another_workspaces_webhook_is_404(admin_client, connection, other_conne
     assert other_connection.webhook_token_revealed_at is None
 
 
-def test_the_full_token_appears_on_no_page(admin_client, connection):
-    webhook_verification_receive(connection=connection, token=TOKEN)
-    automation = automation_create(
+def _on_comment(connection, *, query: str):
+    return automation_create(
         workspace=connection.workspace,
         connection=connection,
         name="On comment",
@@ -95,8 +94,13 @@ def test_the_full_token_appears_on_no_page(admin_client, connection):
         trigger="event",
         event_types=["comment.created"],
         tool_name="notion_search_pages",
-        arguments={"query": "{event.page_id}"},
+        arguments={"query": query},
     )
+
+
+def test_the_full_token_appears_on_no_page(admin_client, connection):
+    webhook_verification_receive(connection=connection, token=TOKEN)
+    automation = _on_comment(connection, query="{event.page_id}")
     _reveal(admin_client, connection)
     row = ActionLog.objects.filter(action="webhook.token_reveal").get()
     for url in (
@@ -111,16 +115,7 @@ def test_the_full_token_appears_on_no_page(admin_client, connection):
 
 
 def test_the_automation_page_says_whether_the_webhook_is_verified(admin_client, connection):
-    automation = automation_create(
-        workspace=connection.workspace,
-        connection=connection,
-        name="On comment",
-        actor=SYSTEM,
-        trigger="event",
-        event_types=["comment.created"],
-        tool_name="notion_search_pages",
-        arguments={"query": "x"},
-    )
+    automation = _on_comment(connection, query="x")
     url = reverse("integrations:automation_detail", args=[automation.pk])
     assert "Not set up" in admin_client.get(url).content.decode()
     webhook_verification_receive(connection=connection, token=TOKEN)
